@@ -1,0 +1,1 @@
+"""Oversight: named contacts and management oversight for Youth Justice Services."""

@@ -1,0 +1,413 @@
+"""Value objects describing one service, as the rules see it.
+
+Every date is a local date of the service; every moment is a timezone-aware datetime. Ranges of
+dates (`start`/`end`) are inclusive, and `end=None` means "still in force".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+
+from oversight.policy.settings import PolicySettings
+
+PRACTITIONER_ROLES = frozenset({"youth_justice_officer", "support_officer", "specialist"})
+MANAGER_ROLES = (
+    "deputy_team_manager",
+    "team_manager",
+    "operational_service_manager",
+    "head_of_service",
+    "assistant_director",
+)
+ROLES = (*sorted(PRACTITIONER_ROLES), *MANAGER_ROLES)
+DISCIPLINES = ("health", "education", "probation", "police", "other")
+RISKS = ("low", "medium", "high", "very_high")
+ORDER_TYPES = (
+    "out_of_court_disposal",
+    "referral_order",
+    "youth_rehabilitation_order",
+    "detention_and_training_order",
+    "other",
+)
+ABSENCE_KINDS = ("annual_leave", "sickness", "training", "other")
+SUPERVISION_KINDS = ("formal", "group", "peer", "informal")
+DEPTHS = ("check_in", "in_depth")
+OVERSIGHT_EVENT_KINDS = ("management_decision", "marp", "audit")
+CONTACT_KINDS = ("face_to_face", "phone", "video", "other")
+MILESTONE_KINDS = ("assessment", "plan", "review")
+EMPLOYMENTS = ("permanent", "agency")
+
+
+def in_range(day: date, start: date, end: date | None) -> bool:
+    return start <= day and (end is None or day <= end)
+
+
+def overlaps(start: date, end: date | None, first: date, last: date) -> bool:
+    """Whether the inclusive range start..end (open when end is None) meets first..last."""
+    return start <= last and (end is None or end >= first)
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    id: str
+    name: str
+    timezone: str = "Europe/London"
+    holidays: str = "england-and-wales"
+    settings: PolicySettings = field(default_factory=PolicySettings)
+
+
+@dataclass(frozen=True, slots=True)
+class Staff:
+    id: str
+    name: str
+    role: str
+    start: date
+    end: date | None = None
+    discipline: str | None = None
+    employment: str = "permanent"
+    email: str | None = None
+
+    def employed_on(self, day: date) -> bool:
+        return in_range(day, self.start, self.end)
+
+    @property
+    def is_practitioner(self) -> bool:
+        return self.role in PRACTITIONER_ROLES
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role in MANAGER_ROLES
+
+    @property
+    def grade(self) -> tuple[str, str | None]:
+        """What COV-GRADE compares: the role, and for specialists the discipline too."""
+        return (self.role, self.discipline if self.role == "specialist" else None)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportingLine:
+    staff: str
+    manager: str
+    start: date
+    end: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    id: str
+    name: str
+    order_type: str
+    risk: str
+    opened: date
+    closed: date | None = None
+    date_of_birth: date | None = None
+    paired_worker: str | None = None
+
+    def open_on(self, day: date) -> bool:
+        # The closing date is the last day the case is open.
+        return in_range(day, self.opened, self.closed)
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    case: str
+    staff: str
+    start: date
+    end: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BuddyNomination:
+    staff: str
+    buddy: str
+    rank: int
+    start: date
+    end: date | None = None
+    approved_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Absence:
+    id: str
+    staff: str
+    kind: str
+    planned: bool
+    first_day: date
+    expected_last_day: date
+    actual_last_day: date | None = None
+
+    def absent_on(self, day: date) -> bool:
+        # Until a return is recorded the person stays absent, also past the expected last day,
+        # so that a child's cover never silently lapses (RULES.md, "Time and calendars").
+        return in_range(day, self.first_day, self.actual_last_day)
+
+    @property
+    def ended(self) -> bool:
+        return self.actual_last_day is not None
+
+
+@dataclass(frozen=True, slots=True)
+class LeaveSheetLine:
+    case: str
+    cover: str | None
+    young_person_informed: bool
+    notes: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LeaveSheet:
+    absence: str
+    submitted: datetime | None
+    submitted_to: str | None
+    lines: tuple[LeaveSheetLine, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CoverConfirmation:
+    absence: str
+    confirmed: datetime
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reallocation:
+    case: str
+    staff: str
+    start: date
+    end: date | None = None
+    by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DutyShift:
+    day: date
+    staff: str
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    id: str
+    text: str
+    owner: str | None
+    due: date | None
+    done: date | None = None
+    reason_not_done: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Discussion:
+    case: str
+    depth: str
+    significant: bool
+    recorded: datetime | None = None
+    recorded_by: str | None = None
+    actions: tuple[Action, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Supervision:
+    id: str
+    kind: str
+    supervisor: str
+    supervisees: tuple[str, ...]
+    held: datetime
+    minutes: int | None = None
+    discussions: tuple[Discussion, ...] = ()
+
+    @property
+    def is_formal(self) -> bool:
+        return self.kind == "formal"
+
+
+@dataclass(frozen=True, slots=True)
+class GapRecord:
+    staff: str
+    month: str  # YYYY-MM
+    recorded: datetime
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class FrequencyOverride:
+    staff: str
+    every_days: int
+    start: date
+    end: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OversightEvent:
+    id: str
+    case: str
+    kind: str
+    held: datetime
+    by: str
+    significant: bool
+    recorded: datetime | None = None
+    recorded_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    case: str
+    day: date
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    case: str
+    kind: str
+    due: date
+    completed: date | None = None
+
+
+@dataclass(frozen=True)
+class ServiceFacts:
+    """Everything the rules need about one service, loaded once.
+
+    The indexes below are built lazily and once, so that every rule runs in time proportional to
+    the data rather than issuing a query or a scan per case.
+    """
+
+    service: Service
+    staff: tuple[Staff, ...] = ()
+    reporting_lines: tuple[ReportingLine, ...] = ()
+    cases: tuple[Case, ...] = ()
+    allocations: tuple[Allocation, ...] = ()
+    buddies: tuple[BuddyNomination, ...] = ()
+    absences: tuple[Absence, ...] = ()
+    leave_sheets: tuple[LeaveSheet, ...] = ()
+    cover_confirmations: tuple[CoverConfirmation, ...] = ()
+    reallocations: tuple[Reallocation, ...] = ()
+    duty_rota: tuple[DutyShift, ...] = ()
+    supervisions: tuple[Supervision, ...] = ()
+    gap_records: tuple[GapRecord, ...] = ()
+    frequency_overrides: tuple[FrequencyOverride, ...] = ()
+    oversight_events: tuple[OversightEvent, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+
+    @property
+    def settings(self) -> PolicySettings:
+        return self.service.settings
+
+    # -- indexes ---------------------------------------------------------------------------
+    @cached_property
+    def staff_by_id(self) -> dict[str, Staff]:
+        return {s.id: s for s in self.staff}
+
+    @cached_property
+    def case_by_id(self) -> dict[str, Case]:
+        return {c.id: c for c in self.cases}
+
+    @cached_property
+    def absence_by_id(self) -> dict[str, Absence]:
+        return {a.id: a for a in self.absences}
+
+    @cached_property
+    def absences_by_staff(self) -> dict[str, list[Absence]]:
+        return _group(sorted(self.absences, key=lambda a: a.first_day), lambda a: a.staff)
+
+    @cached_property
+    def allocations_by_case(self) -> dict[str, list[Allocation]]:
+        return _group(sorted(self.allocations, key=lambda a: a.start), lambda a: a.case)
+
+    @cached_property
+    def allocations_by_staff(self) -> dict[str, list[Allocation]]:
+        return _group(sorted(self.allocations, key=lambda a: a.start), lambda a: a.staff)
+
+    @cached_property
+    def lines_by_staff(self) -> dict[str, list[ReportingLine]]:
+        return _group(sorted(self.reporting_lines, key=lambda r: r.start), lambda r: r.staff)
+
+    @cached_property
+    def buddies_by_staff(self) -> dict[str, list[BuddyNomination]]:
+        return _group(
+            sorted(self.buddies, key=lambda b: (b.rank, b.start, b.buddy)), lambda b: b.staff
+        )
+
+    @cached_property
+    def leave_sheet_by_absence(self) -> dict[str, LeaveSheet]:
+        return {s.absence: s for s in self.leave_sheets}
+
+    @cached_property
+    def cover_confirmations_by_absence(self) -> dict[str, list[CoverConfirmation]]:
+        return _group(sorted(self.cover_confirmations, key=lambda c: c.confirmed), lambda c: c.absence)
+
+    @cached_property
+    def reallocations_by_case(self) -> dict[str, list[Reallocation]]:
+        return _group(sorted(self.reallocations, key=lambda r: r.start), lambda r: r.case)
+
+    @cached_property
+    def duty_by_day(self) -> dict[date, list[str]]:
+        return _group(sorted(self.duty_rota, key=lambda d: d.staff), lambda d: d.day, value=lambda d: d.staff)
+
+    @cached_property
+    def formal_sessions_by_supervisee(self) -> dict[str, list[Supervision]]:
+        grouped: dict[str, list[Supervision]] = defaultdict(list)
+        for session in sorted(self.supervisions, key=lambda s: s.held):
+            if session.is_formal:
+                for person in session.supervisees:
+                    grouped[person].append(session)
+        return dict(grouped)
+
+    @cached_property
+    def gap_record_months(self) -> set[tuple[str, str]]:
+        return {(g.staff, g.month) for g in self.gap_records}
+
+    @cached_property
+    def contacts_by_case(self) -> dict[str, list[Contact]]:
+        return _group(sorted(self.contacts, key=lambda c: c.day), lambda c: c.case)
+
+    # -- questions the rules ask -----------------------------------------------------------
+    def case_manager_on(self, case_id: str, day: date) -> str | None:
+        for allocation in self.allocations_by_case.get(case_id, ()):
+            if in_range(day, allocation.start, allocation.end):
+                return allocation.staff
+        return None
+
+    def line_manager_on(self, staff_id: str, day: date) -> str | None:
+        for line in self.lines_by_staff.get(staff_id, ()):
+            if in_range(day, line.start, line.end):
+                return line.manager
+        return None
+
+    def managers_above(self, staff_id: str, day: date) -> list[str]:
+        """The chain of line managers above a person on a day, nearest first (cycles cut)."""
+        chain: list[str] = []
+        current = self.line_manager_on(staff_id, day)
+        while current is not None and current not in chain and current != staff_id:
+            chain.append(current)
+            current = self.line_manager_on(current, day)
+        return chain
+
+    def absence_on(self, staff_id: str, day: date) -> Absence | None:
+        for absence in self.absences_by_staff.get(staff_id, ()):
+            if absence.absent_on(day):
+                return absence
+        return None
+
+    def is_present(self, staff_id: str, day: date) -> bool:
+        person = self.staff_by_id.get(staff_id)
+        return person is not None and person.employed_on(day) and self.absence_on(staff_id, day) is None
+
+    def open_cases_of(self, staff_id: str, day: date) -> list[str]:
+        """Cases open on `day` and allocated to the person as case manager that day."""
+        return [
+            a.case
+            for a in self.allocations_by_staff.get(staff_id, ())
+            if in_range(day, a.start, a.end) and self.case_by_id[a.case].open_on(day)
+        ]
+
+    def is_case_holding(self, staff_id: str, day: date) -> bool:
+        return bool(self.open_cases_of(staff_id, day))
+
+
+def _group(items, key, value=lambda item: item):
+    grouped: dict = defaultdict(list)
+    for item in items:
+        grouped[key(item)].append(value(item))
+    return dict(grouped)
