@@ -1,0 +1,59 @@
+# Oversight: the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV      ?= .venv
+PY        := $(VENV)/bin/python
+OVERSIGHT := $(VENV)/bin/oversight
+# pyenv reads .python-version (3.12) inside the checkout; elsewhere set PYTHON=python3.12.
+PYTHON    ?= python3
+PG_URL    ?= postgres://postgres@127.0.0.1:5432/oversight_ci
+HOST      ?= 127.0.0.1:8000
+SEED      ?= 1
+
+.PHONY: help venv install migrate demo run test test-sqlite test-postgres check-python clean
+
+help:
+	@echo "make run    set up everything, load the demo service and serve it at http://$(HOST)"
+	@echo "make test   run the whole test suite on SQLite and on PostgreSQL"
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
+	  echo "Oversight needs Python 3.12 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1)."; \
+	  echo "Install Python 3.12 (e.g. 'pyenv install 3.12' - the checkout's .python-version selects it -"; \
+	  echo "or your system's python3.12 package) and run again, or name it: make run PYTHON=python3.12"; \
+	  exit 1; }
+
+$(VENV)/.installed: pyproject.toml | check-python
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --editable '.[test]'
+	@touch $@
+
+venv install: $(VENV)/.installed
+
+migrate: install
+	$(OVERSIGHT) migrate --no-input -v 0
+
+demo: migrate
+	$(OVERSIGHT) demo --seed $(SEED)
+
+run: demo
+	@echo "Serving Oversight at http://$(HOST)  (Ctrl+C to stop)"
+	$(OVERSIGHT) runserver $(HOST)
+
+test: install
+	@bash scripts/ensure-postgres.sh
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: install
+	@echo "== Test suite on SQLite =="
+	env -u DATABASE_URL $(PY) -m pytest -q -p no:cacheprovider
+
+test-postgres: install
+	@echo "== Test suite on PostgreSQL =="
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

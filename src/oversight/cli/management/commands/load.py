@@ -1,0 +1,32 @@
+from django.core.management.base import BaseCommand
+
+from oversight.cli.common import TerminalProgress, bad_input
+from oversight.exchange.document import InvalidDocument, load_json_file, parse_document
+from oversight.store.write import replace_service
+
+
+class Command(BaseCommand):
+    help = (
+        "Load an oversight-exchange/1 document. The whole document is checked first: on any problem "
+        "every problem is listed with its JSON path, nothing is written and the exit status is 2."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="path to the JSON document ('-' for standard input)")
+
+    def handle(self, *args, **options):
+        try:
+            facts = parse_document(load_json_file(options["file"]))
+        except InvalidDocument as invalid:
+            raise bad_input(invalid.report(options["file"])) from None
+        progress = TerminalProgress()
+        report = replace_service(facts, actor="command line: oversight load", progress=progress)
+        progress.finish()
+        totals = report.totals()
+        if report.unchanged:
+            self.stdout.write(f"Service {report.service} is already up to date: nothing changed.")
+        else:
+            self.stdout.write(
+                f"Loaded service {report.service}: {totals.added} added, {totals.changed} changed, "
+                f"{totals.removed} removed."
+            )

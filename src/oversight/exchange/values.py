@@ -1,0 +1,238 @@
+"""The kinds of value an exchange document holds, each able to read, build and write itself.
+
+A `Kind` reads one decoded JSON value at a path (reporting problems, never raising), builds the
+value the policy's facts hold, and writes that value back as JSON. Reading is strict: no bool where a
+number is expected, no number where a string is expected, dates exactly `YYYY-MM-DD`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo, available_timezones
+
+from oversight.exchange.problems import Path, Problems, described, shown
+
+DEFAULT_TIMEZONE = "Europe/London"
+
+
+class _Invalid:
+    """Marks a value that could not be read; its problem has already been reported."""
+
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Any = _Invalid()
+
+
+@dataclass
+class Reader:
+    """What reading needs to know: where problems go, and the service's time zone for moments."""
+
+    problems: Problems = field(default_factory=Problems)
+    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
+
+    def problem(self, at: Path, message: str) -> Any:
+        self.problems.add(at, message)
+        return INVALID
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _written(value: Any, tz: ZoneInfo) -> Any:
+    return value
+
+
+@dataclass(frozen=True)
+class Kind:
+    read: Callable[[Reader, Any, Path], Any]
+    build: Callable[[Any], Any] = _same
+    write: Callable[[Any, ZoneInfo], Any] = _written
+
+
+# -- text ----------------------------------------------------------------------------------
+def _read_text(r: Reader, value: Any, at: Path) -> Any:
+    if not isinstance(value, str):
+        return r.problem(at, f"must be a string, not {described(value)}")
+    return value
+
+
+def _read_name(r: Reader, value: Any, at: Path) -> Any:
+    value = _read_text(r, value, at)
+    if value is not INVALID and not value.strip():
+        return r.problem(at, "must not be empty")
+    return value
+
+
+TEXT = Kind(_read_text)  # any string, for notes and e-mail addresses
+NAME = Kind(_read_name)  # a non-blank string: identifiers, names, action texts
+
+
+def _read_bool(r: Reader, value: Any, at: Path) -> Any:
+    if not isinstance(value, bool):
+        return r.problem(at, f"must be true or false, not {described(value)}")
+    return value
+
+
+BOOL = Kind(_read_bool)
+
+
+def integer(minimum: int) -> Kind:
+    def read(r: Reader, value: Any, at: Path) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return r.problem(at, f"must be a whole number, not {described(value)}")
+        if value < minimum:
+            return r.problem(at, f"must be at least {minimum}")
+        return value
+
+    return Kind(read)
+
+
+def choice(options: Iterable[str]) -> Kind:
+    options = tuple(options)
+    message = "must be one of: " + ", ".join(options)
+
+    def read(r: Reader, value: Any, at: Path) -> Any:
+        if not isinstance(value, str) or value not in options:
+            return r.problem(at, message)
+        return value
+
+    return Kind(read)
+
+
+def constant(text: str) -> Kind:
+    """A key whose value is fixed, such as `format`; facts do not hold it, so writing restores it."""
+
+    def read(r: Reader, value: Any, at: Path) -> Any:
+        if value != text or not isinstance(value, str):
+            return r.problem(at, f"must be '{text}'")
+        return value
+
+    return Kind(read, write=lambda _value, _tz: text)
+
+
+# -- dates, months and moments -------------------------------------------------------------
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+_MOMENT = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}(:[0-9]{2})?)?"
+)
+
+
+def _read_date(r: Reader, value: Any, at: Path) -> Any:
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        return r.problem(at, "must be a date written YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return r.problem(at, "is not a calendar date")
+
+
+DATE = Kind(_read_date, write=lambda value, _tz: value.isoformat())
+
+
+def _read_month(r: Reader, value: Any, at: Path) -> Any:
+    match = _MONTH.fullmatch(value) if isinstance(value, str) else None
+    if match is None or int(match[1]) < 1 or not 1 <= int(match[2]) <= 12:
+        return r.problem(at, "must be a month written YYYY-MM")
+    return value
+
+
+MONTH = Kind(_read_month)
+
+
+def _read_moment(r: Reader, value: Any, at: Path) -> Any:
+    """ISO 8601 with or without an offset; without one it is local time of the service."""
+    if not isinstance(value, str) or not _MOMENT.fullmatch(value):
+        return r.problem(
+            at, "must be a date and time such as 2025-12-18T16:00 or 2025-12-18T16:00+00:00"
+        )
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return r.problem(at, "is not a valid date and time")
+    try:
+        if moment.tzinfo is None:
+            local = moment.replace(tzinfo=r.tz)
+            # A wall-clock time skipped when the clocks go forward does not survive a trip
+            # through UTC; accepting it would silently move the moment by an hour.
+            if local.astimezone(UTC).astimezone(r.tz).replace(tzinfo=None) != moment:
+                return r.problem(at, f"does not exist in {r.tz.key} (the clocks go forward)")
+            return local.astimezone(r.tz)
+        return moment.astimezone(r.tz)
+    except (OverflowError, ValueError):
+        return r.problem(at, "is out of range")
+
+
+MOMENT = Kind(_read_moment, write=lambda value, tz: value.astimezone(tz).isoformat())
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def _read_timezone(r: Reader, value: Any, at: Path) -> Any:
+    if not isinstance(value, str) or value not in _zones():
+        return r.problem(at, "must be an IANA time zone such as Europe/London")
+    # Moments are read in the service's zone; the service comes before every list that has them.
+    r.tz = ZoneInfo(value)
+    return value
+
+
+TIMEZONE = Kind(_read_timezone)
+
+
+# -- lists of plain values -----------------------------------------------------------------
+def list_of(kind: Kind, *, unique: bool = True, sort: bool = False) -> Kind:
+    """A list of values of one kind; `sort` gives the facts a canonical order (e.g. supervisees)."""
+
+    def read(r: Reader, value: Any, at: Path) -> Any:
+        if not isinstance(value, list):
+            return r.problem(at, f"must be a list, not {described(value)}")
+        items, seen, ok = [], set(), True
+        for index, raw in enumerate(value):
+            item = kind.read(r, raw, at.item(index))
+            if item is INVALID:
+                ok = False
+            elif unique and item in seen:
+                ok = False
+                r.problem(at.item(index), f"{shown(raw)} is listed twice")
+            else:
+                seen.add(item)
+            items.append(item)
+        return items if ok else INVALID
+
+    def build(items: Any) -> tuple:
+        items = tuple(kind.build(item) for item in items)
+        return tuple(sorted(items, key=natural)) if sort else items
+
+    def write(items: Any, tz: ZoneInfo) -> list:
+        items = sorted(items, key=natural) if sort else items
+        return [kind.write(item, tz) for item in items]
+
+    return Kind(read, build, write)
+
+
+# -- ordering ------------------------------------------------------------------------------
+_DIGITS = re.compile(r"([0-9]+)")
+
+
+def natural(text: str) -> tuple:
+    """Sort key putting S2 before S10. Digit runs compare by value without int() (which refuses
+    very long numbers), and the text itself breaks ties such as S01 and S1."""
+    parts: list[Any] = []
+    for position, part in enumerate(_DIGITS.split(text)):
+        if position % 2:
+            digits = part.lstrip("0")
+            parts.append((len(digits), digits))
+        else:
+            parts.append(part)
+    return (tuple(parts), text)

@@ -1,0 +1,33 @@
+"""The one entry point to the rules: findings and cover for a whole service at a moment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from oversight.policy import buddies, cover_checks, data_quality, leave, records, supervision
+from oversight.policy.cover import CoverAnswer, resolve_day
+from oversight.policy.facts import ServiceFacts
+from oversight.policy.findings import Finding, Judgement
+
+RULE_MODULES = (supervision, records, buddies, leave, cover_checks, data_quality)
+
+RULE_IDS = (
+    "SUP-MONTHLY", "SUP-GAP", "SUP-RETURN", "SUP-FREQUENCY", "SUP-CASE", "SUP-CHAIN", "SUP-ACTION",
+    "REC-DEADLINE", "REC-AUTHOR",
+    "COV-BUDDY", "COV-GRADE", "COV-LEAVE-SHEET", "COV-INFORMED", "COV-CONTACT", "COV-REALLOCATE",
+    "COV-PAIRED", "COV-DUTY-LOAD", "COV-BUDDY-LOAD",
+    "DQ-SEEN", "DQ-ASSESSMENT", "DQ-PLAN", "DQ-REVIEW",
+)
+
+
+def evaluate(facts: ServiceFacts, as_of: datetime) -> list[Finding]:
+    """Every finding of every rule for the service as of a moment, soonest deadline first."""
+    judgement = Judgement.at(facts, as_of)
+    findings = [f for module in RULE_MODULES for f in module.check(judgement)]
+    return sorted(findings, key=Finding.sort_key)
+
+
+def cover_at(facts: ServiceFacts, at: datetime) -> list[CoverAnswer]:
+    """The named contact of every case open at a moment, by case id."""
+    judgement = Judgement.at(facts, at)
+    return resolve_day(facts, judgement.today)
