@@ -9,7 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from oversight.exchange.problems import Path, shown
-from oversight.exchange.values import DATE, INVALID, MONTH, Kind, Reader, choice, integer, list_of
+from oversight.exchange.values import (
+    DATE,
+    INVALID,
+    MONTH,
+    Kind,
+    Reader,
+    choice,
+    integer,
+    list_of,
+    repeated_keys,
+)
 from oversight.policy.facts import ORDER_TYPES, RISKS
 from oversight.policy.settings import PolicySettings
 
@@ -23,6 +33,7 @@ def _read_intervals(r: Reader, value: Any, at: Path) -> Any:
     """`contact_interval_days`: risk level → days; risks left out keep their default."""
     if not isinstance(value, dict):
         return r.problem(at, "must be an object of risk level to number of days")
+    repeated_keys(r, value, at)
     ok = True
     for key in value:
         if key not in RISKS:
@@ -60,6 +71,7 @@ SETTING_KINDS: dict[str, Kind] = {
 def _read_settings(r: Reader, value: Any, at: Path) -> Any:
     if not isinstance(value, dict):
         return r.problem(at, "must be an object of setting names to values")
+    repeated_keys(r, value, at)
     # A setting added to PolicySettings but not to SETTING_KINDS stays unknown here rather than
     # unchecked (a unit test keeps the two in step).
     names = [name for name in PolicySettings.names() if name in SETTING_KINDS]

@@ -57,6 +57,13 @@ class Kind:
     write: Callable[[Any, ZoneInfo], Any] = _written
 
 
+def repeated_keys(r: Reader, value: dict, at: Path) -> None:
+    """Report keys written twice in one object. Python's JSON decoder keeps only the last, so
+    `load_json_file` marks them on the objects it makes (see `document.JsonObject`)."""
+    for key in getattr(value, "repeated_keys", ()):
+        r.problem(at, f"key {shown(key)} appears more than once")
+
+
 # -- text ----------------------------------------------------------------------------------
 def _read_text(r: Reader, value: Any, at: Path) -> Any:
     if not isinstance(value, str):
@@ -111,7 +118,7 @@ def constant(text: str) -> Kind:
     """A key whose value is fixed, such as `format`; facts do not hold it, so writing restores it."""
 
     def read(r: Reader, value: Any, at: Path) -> Any:
-        if value != text or not isinstance(value, str):
+        if not isinstance(value, str) or value != text:
             return r.problem(at, f"must be '{text}'")
         return value
 

@@ -8,39 +8,45 @@ written after the as-of moment is not yet on the file at that moment.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import NamedTuple
 
+from oversight.policy.facts import OversightEvent, Supervision
 from oversight.policy.findings import Finding, Judgement, Status, fmt_day
 
 EVENT_NAMES = {"management_decision": "management decision", "marp": "MARP discussion", "audit": "case audit"}
 
 
-@dataclass(frozen=True, slots=True)
-class NeededRecord:
+class NeededRecord(NamedTuple):
     case: str
-    what: str  # how a manager finds it: "the discussion of case C1 at formal supervision V1"
+    source: Supervision | OversightEvent  # the formal session or the event the record is of
     held: datetime
     significant: bool
     responsible: str  # the manager who must write the record
     recorded: datetime | None
     recorded_by: str | None
 
+    @property
+    def what(self) -> str:
+        """How a manager finds it: "the discussion of case C1 at formal supervision V1"."""
+        if isinstance(self.source, Supervision):
+            return f"the discussion of case {self.case} at formal supervision {self.source.id}"
+        kind = EVENT_NAMES.get(self.source.kind, self.source.kind)
+        return f"the {kind} {self.source.id} on case {self.case}"
+
 
 def needed_records(j: Judgement) -> Iterator[NeededRecord]:
     """Every discussion or decision held by the as-of moment that needs a record on the child's file."""
-    for session in j.facts.supervisions:
+    for session in sorted(j.facts.supervisions, key=lambda s: (s.held, s.id)):
         if session.is_formal and session.held <= j.as_of:
             for d in session.discussions:
-                what = f"the discussion of case {d.case} at formal supervision {session.id}"
                 yield NeededRecord(
-                    d.case, what, session.held, d.significant, session.supervisor, d.recorded, d.recorded_by
+                    d.case, session, session.held, d.significant, session.supervisor, d.recorded, d.recorded_by
                 )
-    for event in j.facts.oversight_events:
+    for event in sorted(j.facts.oversight_events, key=lambda e: (e.held, e.id)):
         if event.held <= j.as_of:
-            what = f"the {EVENT_NAMES.get(event.kind, event.kind)} {event.id} on case {event.case}"
             yield NeededRecord(
-                event.case, what, event.held, event.significant, event.by, event.recorded, event.recorded_by
+                event.case, event, event.held, event.significant, event.by, event.recorded, event.recorded_by
             )
 
 
@@ -54,31 +60,39 @@ def record_deadline(j: Judgement, held: datetime, significant: bool) -> datetime
 
 
 def check(j: Judgement) -> Iterator[Finding]:
-    records = sorted(needed_records(j), key=lambda r: (r.held, r.case, r.what))
-    for r in records:
-        deadline = record_deadline(j, r.held, r.significant)
-        recorded = r.recorded if r.recorded is not None and r.recorded <= j.as_of else None
-        about = f"{r.what} on {_moment(j, r.held)}"
-        by = f"by {_deadline(j, deadline, r.significant)}"
-        base = dict(rule="REC-DEADLINE", subject=r.case, case=r.case, due=deadline)  # REC-DEADLINE
-        if recorded is None and j.as_of > deadline:
-            yield Finding(
-                **base,
-                status=Status.BREACH,
-                detail=f"overdue: the record of {about} was due {by} and is not on the child's file; "
-                f"{j.names(r.responsible)} should record it now.",
+    by_day: dict[date, datetime] = {}  # working-day deadlines depend only on the local date held
+    for r in needed_records(j):
+        if r.significant:
+            deadline = record_deadline(j, r.held, True)
+        else:
+            held_on = j.calendar.local_date(r.held)
+            deadline = by_day.get(held_on) or by_day.setdefault(held_on, record_deadline(j, r.held, False))
+        known = r.recorded is not None and r.recorded <= j.as_of
+        if known and r.recorded <= deadline:
+            status = None
+        elif known:
+            status, text = Status.BREACH, "late: the record of {about} was due {by} but was made on {recorded}."
+        elif j.as_of > deadline:
+            status, text = (
+                Status.BREACH,
+                "overdue: the record of {about} was due {by} and is not on the child's file; "
+                "{manager} should record it now.",
             )
-        elif recorded is None:
+        else:
+            status, text = Status.DUE, "{manager} must record {about} on the child's file {by}."
+        if status is not None:
             yield Finding(
-                **base,
-                status=Status.DUE,
-                detail=f"{j.names(r.responsible)} must record {about} on the child's file {by}.",
-            )
-        elif recorded > deadline:
-            yield Finding(
-                **base,
-                status=Status.BREACH,
-                detail=f"late: the record of {about} was due {by} but was made on {_moment(j, recorded)}.",
+                rule="REC-DEADLINE",  # REC-DEADLINE: recorded within 5 working days, or 24 hours
+                status=status,
+                subject=r.case,
+                case=r.case,
+                due=deadline,
+                detail=text.format(
+                    about=f"{r.what} on {_moment(j, r.held)}",
+                    by=f"by {_deadline(j, deadline, r.significant)}",
+                    recorded=_moment(j, r.recorded) if known else "",
+                    manager=j.names(r.responsible),
+                ),
             )
         written_later = r.recorded is not None and r.recorded > j.as_of
         if r.recorded_by and r.recorded_by != r.responsible and not written_later:
@@ -87,8 +101,8 @@ def check(j: Judgement) -> Iterator[Finding]:
                 status=Status.WARNING,
                 subject=r.case,
                 case=r.case,
-                detail=f"The record of {about} was written by {j.names(r.recorded_by)}, not by "
-                f"{j.names(r.responsible)}, the manager who held it; they should check and own the record.",
+                detail=f"The record of {r.what} on {_moment(j, r.held)} was written by {j.names(r.recorded_by)}, "
+                f"not by {j.names(r.responsible)}, the manager who held it; they should check and own it.",
             )
 
 

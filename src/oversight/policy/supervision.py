@@ -24,14 +24,15 @@ ACTION_TEXT_MAX = 80
 
 def check(j: Judgement) -> Iterator[Finding]:
     sessions = _Sessions(j.facts, j.calendar, until=j.as_of)
-    holding = _holding_months(j.facts, j.compliance_start, j.today) if j.compliance_start else {}
+    spans = _holding_spans(j.facts)
+    holding = _holding_months(spans, j.compliance_start, j.today) if j.compliance_start else {}
     gaps = _gap_months(j, sessions, holding)
     yield from _monthly(j, sessions, holding, gaps)
     yield from _gap_records(j, gaps)
     yield from _returns(j, sessions, gaps)
     yield from _frequency(j, sessions)
     yield from _cases(j, sessions)
-    yield from _chain(j, sessions)
+    yield from _chain(j, sessions, spans)
     yield from _actions(j)
 
 
@@ -76,11 +77,11 @@ def _holding_spans(facts: ServiceFacts) -> dict[str, list[tuple[date, date | Non
     return spans
 
 
-def _holding_months(facts: ServiceFacts, first: date, last: date) -> dict[str, set[Month]]:
+def _holding_months(spans, first: date, last: date) -> dict[str, set[Month]]:
     """Per person, the months (between `first` and `last`) with a case-holding day on or before `last`."""
     months: dict[str, set[Month]] = defaultdict(set)
-    for staff, spans in _holding_spans(facts).items():
-        for start, end in spans:
+    for staff, ranges in spans.items():
+        for start, end in ranges:
             lo, hi = max(start, first), last if end is None else min(end, last)
             if lo <= hi:
                 months[staff].update(months_between(lo, hi))
@@ -294,9 +295,8 @@ def _case_not_discussed(j: Judgement, sessions: _Sessions, case: Case, month: Mo
 
 
 # -- SUP-CHAIN ------------------------------------------------------------------------------------
-def _chain(j: Judgement, sessions: _Sessions) -> Iterator[Finding]:
+def _chain(j: Judgement, sessions: _Sessions, spans) -> Iterator[Finding]:
     managers = sorted((s for s in j.facts.staff if s.role in MANAGER_ROLES), key=lambda s: s.id)
-    spans = _holding_spans(j.facts)
     for month in j.closed_months:
         first, last = month_first_day(*month), month_last_day(*month)
         below = None

@@ -230,13 +230,13 @@ _FIELDS = (
 )
 
 
-def team(id: str = "T", **service) -> ServiceBuilder:
+def team(id: str = "T", *, start: DateLike = DEFAULT_START, **service) -> ServiceBuilder:
     """A service with a management chain A1 (assistant director) > T1 (team manager) > D1 (deputy)."""
     return (
         ServiceBuilder(id, **service)
-        .person("A1", "assistant_director")
-        .person("T1", "team_manager", manager="A1")
-        .person("D1", "deputy_team_manager", manager="T1")
+        .person("A1", "assistant_director", start=start)
+        .person("T1", "team_manager", manager="A1", start=start)
+        .person("D1", "deputy_team_manager", manager="T1", start=start)
     )
 
 
@@ -277,4 +277,68 @@ def small_service() -> ServiceBuilder:
     b.formal("V3", "D1", "2026-01-07 09:00", by="T1")
     for case in ("E1", "E2", "E3"):
         b.contact(case, "2026-02-13")
+    return b
+
+
+def large_service(open_cases: int = 500, years: int = 10, seed: int = 1, until: DateLike = "2026-02-18"):
+    """A busy service for timing: about `open_cases` open cases at any time over `years` of history,
+    monthly formal supervision discussing every open case, records, actions, absences and contacts."""
+    import random
+    from datetime import timedelta
+
+    rng = random.Random(seed)
+    until = day(until)
+    first = date(until.year - years, until.month, 1)
+    b = ServiceBuilder("BIG").person("A1", "assistant_director", start=first)
+    b.person("O1", "operational_service_manager", manager="A1", start=first)
+    b.person("T1", "team_manager", manager="O1", start=first)
+    workers = [f"W{i}" for i in range(1, 41)]
+    deputies = [f"D{i}" for i in range(1, 9)]
+    for deputy in deputies:
+        b.person(deputy, "deputy_team_manager", manager="T1", start=first)
+    managers = {deputy: "T1" for deputy in deputies} | {"T1": "O1"}
+    for i, worker in enumerate(workers):
+        managers[worker] = deputies[i % 8]
+        role = "support_officer" if i % 4 == 0 else "youth_justice_officer"
+        b.person(worker, role, manager=managers[worker], start=first)
+    caseload: dict[str, list[tuple[str, date, date | None]]] = {w: [] for w in workers}
+    number = 0
+    span = (until - first).days
+    while number < open_cases * years * 12 // 12:  # each case lasts about a year on average
+        number += 1
+        opened = first + timedelta(days=rng.randrange(span))
+        closed = opened + timedelta(days=rng.randrange(120, 600))
+        closed = None if closed >= until else closed
+        worker = rng.choice(workers)
+        case = f"C{number}"
+        b.case(case, manager=worker, opened=opened, closed=closed, risk=rng.choice(["low", "medium", "high"]))
+        caseload[worker].append((case, opened, closed))
+        for k in range(0, ((closed or until) - opened).days, 10):
+            b.contact(case, opened + timedelta(days=k), rng.choice(["face_to_face", "face_to_face", "phone"]))
+        b.milestone(case, "assessment", opened + timedelta(days=20), opened + timedelta(days=rng.randrange(10, 40)))
+    session = 0
+    month = first
+    while month <= until:
+        for worker in [*deputies, "T1", *workers]:
+            held = datetime(month.year, month.month, rng.randrange(1, 28), 10, 0, tzinfo=LONDON)
+            if held.date() > until or rng.random() < 0.03:
+                continue
+            session += 1
+            talked = [
+                discuss(case, recorded=held + timedelta(days=rng.randrange(0, 9)), by=managers[worker],
+                        significant=rng.random() < 0.05,
+                        actions=[action(f"AC{session}-{case}", "Review plan", owner=worker,
+                                        due=held.date() + timedelta(days=14),
+                                        done=held.date() + timedelta(days=rng.randrange(5, 20)))]
+                        if rng.random() < 0.1 else ())
+                for case, opened, closed in caseload.get(worker, ())
+                if opened <= held.date() and (closed is None or held.date() <= closed) and rng.random() < 0.97
+            ]
+            b.formal(f"V{session}", worker, held, *talked)
+        month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    for i in range(years * 20):
+        worker = rng.choice(workers)
+        start = first + timedelta(days=rng.randrange(span))
+        b.absence(f"L{i}", worker, start, start + timedelta(days=rng.randrange(1, 40)), kind="sickness")
+    b.frequency(workers[0], 14, first, None)
     return b

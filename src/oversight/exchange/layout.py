@@ -1,0 +1,436 @@
+"""The shape of every record of `oversight-exchange/1`, in EXCHANGE.md's key order.
+
+One table drives both directions: reading a document into `ServiceFacts` and writing facts back as
+a document, so the two cannot drift apart. A `Layout` names a record's keys, in order, with the
+kind of each value, whether it is required, the facts attribute it fills, and what it refers to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from oversight.exchange.problems import Path, described, shown
+from oversight.exchange.service_settings import SETTINGS
+from oversight.exchange.values import (
+    BOOL,
+    DATE,
+    DEFAULT_TIMEZONE,
+    INVALID,
+    MOMENT,
+    MONTH,
+    NAME,
+    TEXT,
+    TIMEZONE,
+    Kind,
+    Reader,
+    choice,
+    constant,
+    integer,
+    list_of,
+    natural,
+    repeated_keys,
+)
+from oversight.policy import facts as f
+from oversight.policy.calendar import REGIONS
+from oversight.policy.settings import PolicySettings
+
+FORMAT = "oversight-exchange/1"
+
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # the key in the document
+    kind: Kind
+    required: bool = True
+    attr: str | None = ""  # the facts attribute it fills: "" for the same name, None for none
+    default: Any = None  # what the facts hold when an optional key is omitted or null
+    ref: str | None = None  # "staff", "case" or "absence": an id that must exist
+
+    @property
+    def target(self) -> str | None:
+        return self.name if self.attr == "" else self.attr
+
+
+def optional(name: str, kind: Kind, **options: Any) -> Field:
+    return Field(name, kind, required=False, **options)
+
+
+@dataclass(frozen=True)
+class Layout:
+    what: str  # the record's name in messages: "allocation"
+    makes: type  # the facts class a record becomes
+    fields: tuple[Field, ...]
+    order: tuple[str, ...] = ()  # facts attributes giving the natural order of a list
+
+    def rank(self, name: str) -> int:
+        return next(i for i, field in enumerate(self.fields) if field.name == name)
+
+    def build(self, row: Row) -> Any:
+        values = {}
+        for field in self.fields:
+            if field.target is None:
+                continue
+            value = row.values[field.name]
+            values[field.target] = field.default if value is None else field.kind.build(value)
+        return self.makes(**values)
+
+    def render(self, record: Any, tz: ZoneInfo) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for field in self.fields:
+            if field.target is None:  # not held by the facts, such as `format`
+                out[field.name] = field.kind.write(None, tz)
+                continue
+            value = getattr(record, field.target)
+            out[field.name] = None if value is None else field.kind.write(value, tz)
+        return out
+
+    def sort_key(self, record: Any) -> tuple:
+        """Natural order, then every field, so that equal records are the only ties."""
+        return (tuple(sortable(getattr(record, name)) for name in self.order), sortable(record))
+
+
+@dataclass
+class Row:
+    """One record as read: its path, and each key's value (None when absent, INVALID when bad)."""
+
+    at: Path
+    layout: Layout
+    values: dict[str, Any]
+
+    def path(self, name: str) -> Path:
+        return self.at.key(name, self.layout.rank(name))
+
+    def has(self, name: str) -> bool:
+        """Whether the key holds a usable value (present, not null, and read without problem)."""
+        value = self.values.get(name)
+        return value is not None and value is not INVALID
+
+    def get(self, name: str) -> Any:
+        value = self.values.get(name)
+        return None if value is INVALID else value
+
+    def children(self, name: str) -> list[Row]:
+        value = self.values.get(name)
+        return value if isinstance(value, list) else []
+
+
+def read_record(r: Reader, value: Any, at: Path, layout: Layout) -> Row | Any:
+    if not isinstance(value, dict):
+        return r.problem(at, f"must be an object, not {described(value)}")
+    repeated_keys(r, value, at)
+    names = {field.name for field in layout.fields}
+    for key in value:
+        if key not in names:
+            r.problem(at, f"unknown key {shown(key)}")
+    values: dict[str, Any] = {}
+    for rank, field in enumerate(layout.fields):
+        here = at.key(field.name, rank)
+        raw = value.get(field.name, _MISSING)
+        if raw is _MISSING or raw is None:
+            if field.required:
+                r.problem(here, "is required" if raw is _MISSING else "must not be null")
+            values[field.name] = INVALID if field.required else None
+        else:
+            values[field.name] = field.kind.read(r, raw, here)
+    return Row(at, layout, values)
+
+
+def record(layout: Layout) -> Kind:
+    return Kind(
+        read=lambda r, value, at: read_record(r, value, at, layout),
+        build=layout.build,
+        write=layout.render,
+    )
+
+
+def records(layout: Layout) -> Kind:
+    """A list of records. The facts hold it in natural order, so that facts read from two documents
+    listing the same records in different orders are equal, and export is stable."""
+
+    def read(r: Reader, value: Any, at: Path) -> Any:
+        if not isinstance(value, list):
+            return r.problem(at, f"must be a list, not {described(value)}")
+        rows = (read_record(r, item, at.item(index), layout) for index, item in enumerate(value))
+        return [row for row in rows if row is not INVALID]
+
+    def build(rows: list[Row]) -> tuple:
+        return tuple(sorted((layout.build(row) for row in rows), key=layout.sort_key))
+
+    def write(items: Any, tz: ZoneInfo) -> list:
+        return [layout.render(item, tz) for item in sorted(items, key=layout.sort_key)]
+
+    return Kind(read, build, write)
+
+
+def sortable(value: Any) -> tuple:
+    """A total order over facts values: None first, texts naturally, records field by field."""
+    if value is None:
+        return (0,)
+    if isinstance(value, str):
+        return (1, natural(value))
+    if isinstance(value, tuple):
+        return (1, tuple(sortable(item) for item in value))
+    if is_dataclass(value):
+        return (1, tuple(sortable(getattr(value, field.name)) for field in fields(value)))
+    return (1, value)  # bool, int, date, or an aware datetime (compared as instants)
+
+
+# -- the records ---------------------------------------------------------------------------
+ID = NAME
+STAFF_ID = NAME
+ACTION = Layout(
+    "action",
+    f.Action,
+    (
+        Field("id", ID),
+        Field("text", NAME),
+        optional("owner", STAFF_ID, ref="staff"),
+        optional("due", DATE),
+        optional("done", DATE),
+        optional("reason_not_done", TEXT),
+    ),
+    order=("id",),
+)
+DISCUSSION = Layout(
+    "discussion",
+    f.Discussion,
+    (
+        Field("case", NAME, ref="case"),
+        Field("depth", choice(f.DEPTHS)),
+        Field("significant", BOOL),
+        optional("recorded", MOMENT),
+        optional("recorded_by", STAFF_ID, ref="staff"),
+        optional("actions", records(ACTION), default=()),
+    ),
+    order=("case",),
+)
+LEAVE_SHEET_LINE = Layout(
+    "line",
+    f.LeaveSheetLine,
+    (
+        Field("case", NAME, ref="case"),
+        optional("cover", STAFF_ID, ref="staff"),
+        Field("young_person_informed", BOOL),
+        optional("notes", TEXT),
+    ),
+    order=("case",),
+)
+SERVICE = Layout(
+    "service",
+    f.Service,
+    (
+        Field("id", ID),
+        Field("name", NAME),
+        optional("timezone", TIMEZONE, default=DEFAULT_TIMEZONE),
+        optional("holidays", choice(REGIONS), default="england-and-wales"),
+        optional("settings", SETTINGS, default=PolicySettings()),
+    ),
+)
+
+LISTS: dict[str, Layout] = {
+    "staff": Layout(
+        "staff member",
+        f.Staff,
+        (
+            Field("id", ID),
+            Field("name", NAME),
+            Field("role", choice(f.ROLES)),
+            optional("discipline", choice(f.DISCIPLINES)),
+            optional("employment", choice(f.EMPLOYMENTS), default="permanent"),
+            optional("email", TEXT),
+            Field("start", DATE),
+            optional("end", DATE),
+        ),
+        order=("id",),
+    ),
+    "reporting_lines": Layout(
+        "reporting line",
+        f.ReportingLine,
+        (
+            Field("staff", STAFF_ID, ref="staff"),
+            Field("manager", STAFF_ID, ref="staff"),
+            Field("from", DATE, attr="start"),
+            optional("to", DATE, attr="end"),
+        ),
+        order=("staff", "start"),
+    ),
+    "cases": Layout(
+        "case",
+        f.Case,
+        (
+            Field("id", ID),
+            Field("name", NAME),
+            optional("date_of_birth", DATE),
+            Field("order_type", choice(f.ORDER_TYPES)),
+            Field("risk", choice(f.RISKS)),
+            Field("opened", DATE),
+            optional("closed", DATE),
+            optional("paired_worker", STAFF_ID, ref="staff"),
+        ),
+        order=("id",),
+    ),
+    "allocations": Layout(
+        "allocation",
+        f.Allocation,
+        (
+            Field("case", NAME, ref="case"),
+            Field("staff", STAFF_ID, ref="staff"),
+            Field("from", DATE, attr="start"),
+            optional("to", DATE, attr="end"),
+        ),
+        order=("case", "start"),
+    ),
+    "buddies": Layout(
+        "buddy nomination",
+        f.BuddyNomination,
+        (
+            Field("staff", STAFF_ID, ref="staff"),
+            Field("buddy", STAFF_ID, ref="staff"),
+            Field("rank", integer(1)),
+            Field("from", DATE, attr="start"),
+            optional("to", DATE, attr="end"),
+            optional("approved_by", STAFF_ID, ref="staff"),
+        ),
+        order=("staff", "rank", "start", "buddy"),
+    ),
+    "absences": Layout(
+        "absence",
+        f.Absence,
+        (
+            Field("id", ID),
+            Field("staff", STAFF_ID, ref="staff"),
+            Field("kind", choice(f.ABSENCE_KINDS)),
+            Field("planned", BOOL),
+            Field("first_day", DATE),
+            Field("expected_last_day", DATE),
+            optional("actual_last_day", DATE),
+        ),
+        order=("id",),
+    ),
+    "leave_sheets": Layout(
+        "leave sheet",
+        f.LeaveSheet,
+        (
+            Field("absence", NAME, ref="absence"),
+            optional("submitted", MOMENT),
+            optional("submitted_to", STAFF_ID, ref="staff"),
+            optional("cases", records(LEAVE_SHEET_LINE), attr="lines", default=()),
+        ),
+        order=("absence",),
+    ),
+    "cover_confirmations": Layout(
+        "cover confirmation",
+        f.CoverConfirmation,
+        (
+            Field("absence", NAME, ref="absence"),
+            Field("confirmed", MOMENT),
+            Field("by", STAFF_ID, ref="staff"),
+        ),
+        order=("absence", "confirmed"),
+    ),
+    "reallocations": Layout(
+        "reallocation",
+        f.Reallocation,
+        (
+            Field("case", NAME, ref="case"),
+            Field("staff", STAFF_ID, ref="staff"),
+            Field("from", DATE, attr="start"),
+            optional("to", DATE, attr="end"),
+            optional("by", STAFF_ID, ref="staff"),
+        ),
+        order=("case", "start"),
+    ),
+    "duty_rota": Layout(
+        "duty shift",
+        f.DutyShift,
+        (Field("date", DATE, attr="day"), Field("staff", STAFF_ID, ref="staff")),
+        order=("day", "staff"),
+    ),
+    "supervisions": Layout(
+        "supervision",
+        f.Supervision,
+        (
+            Field("id", ID),
+            Field("kind", choice(f.SUPERVISION_KINDS)),
+            Field("supervisor", STAFF_ID, ref="staff"),
+            Field("supervisees", list_of(STAFF_ID, sort=True), ref="staff"),
+            Field("held", MOMENT),
+            optional("minutes", integer(0)),
+            optional("discussions", records(DISCUSSION), default=()),
+        ),
+        order=("id",),
+    ),
+    "gap_records": Layout(
+        "gap record",
+        f.GapRecord,
+        (
+            Field("staff", STAFF_ID, ref="staff"),
+            Field("month", MONTH),
+            Field("recorded", MOMENT),
+            Field("by", STAFF_ID, ref="staff"),
+        ),
+        order=("staff", "month"),
+    ),
+    "frequency_overrides": Layout(
+        "frequency override",
+        f.FrequencyOverride,
+        (
+            Field("staff", STAFF_ID, ref="staff"),
+            Field("every_days", integer(1)),
+            Field("from", DATE, attr="start"),
+            optional("to", DATE, attr="end"),
+        ),
+        order=("staff", "start"),
+    ),
+    "oversight_events": Layout(
+        "oversight event",
+        f.OversightEvent,
+        (
+            Field("id", ID),
+            Field("case", NAME, ref="case"),
+            Field("kind", choice(f.OVERSIGHT_EVENT_KINDS)),
+            Field("held", MOMENT),
+            Field("by", STAFF_ID, ref="staff"),
+            Field("significant", BOOL),
+            optional("recorded", MOMENT),
+            optional("recorded_by", STAFF_ID, ref="staff"),
+        ),
+        order=("id",),
+    ),
+    "contacts": Layout(
+        "contact",
+        f.Contact,
+        (
+            Field("case", NAME, ref="case"),
+            Field("date", DATE, attr="day"),
+            Field("kind", choice(f.CONTACT_KINDS)),
+        ),
+        order=("case", "day", "kind"),
+    ),
+    "milestones": Layout(
+        "milestone",
+        f.Milestone,
+        (
+            Field("case", NAME, ref="case"),
+            Field("kind", choice(f.MILESTONE_KINDS)),
+            Field("due", DATE),
+            optional("completed", DATE),
+        ),
+        order=("case", "due", "kind"),
+    ),
+}
+
+DOCUMENT = Layout(
+    "document",
+    f.ServiceFacts,
+    (
+        Field("format", constant(FORMAT), attr=None),
+        Field("service", record(SERVICE)),
+        # Lists may be left out of a document (a test scenario needs only some); export writes all.
+        *(optional(name, records(layout), default=()) for name, layout in LISTS.items()),
+    ),
+)

@@ -1,0 +1,141 @@
+"""`oversight load` and `oversight export` (EXCHANGE.md): idempotent, all-or-nothing, round trip."""
+
+import copy
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from oversight.audit.models import AuditEvent
+from oversight.people.models import Case, Service, Staff
+from oversight.supervision.models import Discussion
+
+pytestmark = pytest.mark.django_db
+
+
+def table_counts() -> dict[str, int]:
+    with connection.cursor() as cursor:
+        names = [t for t in connection.introspection.table_names(cursor) if t.split("_")[0] in {
+            "people", "cover", "supervision", "audit"}]
+        counts = {}
+        for name in names:
+            cursor.execute(f'SELECT COUNT(*) FROM "{name}"')
+            counts[name] = cursor.fetchone()[0]
+    return counts
+
+
+def test_loading_twice_changes_nothing(small_document, write_document, run_command):
+    path = write_document(small_document)
+    first = run_command("load", str(path))
+    assert "Loaded service EX" in first
+    before = table_counts()
+    second = run_command("load", str(path))
+    assert "nothing changed" in second
+    assert table_counts() == before
+
+
+def test_export_load_export_is_a_fixed_point(small_document, write_document, run_command):
+    run_command("load", str(write_document(small_document)))
+    exported = run_command("export")
+    document = json.loads(exported)
+    assert document["format"] == "oversight-exchange/1"
+    assert len(document["supervisions"]) == 3
+    # Into an empty database: remove everything, load the export, export again.
+    call_command("flush", "--no-input")
+    run_command("load", str(write_document(exported, "exported.json")))
+    assert run_command("export") == exported
+
+
+def test_a_changed_document_updates_in_place_and_keeps_history(small_document, write_document, run_command):
+    run_command("load", str(write_document(small_document)))
+    changed = copy.deepcopy(small_document)
+    changed["absences"][0]["actual_last_day"] = "2026-02-20"
+    changed["supervisions"][1]["discussions"][0]["recorded"] = "2026-01-21T09:00"
+    out = run_command("load", str(write_document(changed, "changed.json")))
+    assert "0 added, 2 changed, 0 removed" in out
+    discussion = Discussion.objects.get(supervision__ref="V2")
+    assert discussion.history.count() == 2  # the earlier version is kept, not overwritten
+    assert AuditEvent.objects.filter(action="exchange.load").count() == 2
+
+
+def test_records_dropped_from_the_document_are_removed_and_reported(small_document, write_document, run_command):
+    run_command("load", str(write_document(small_document)))
+    smaller = copy.deepcopy(small_document)
+    smaller["contacts"] = smaller["contacts"][:1]
+    out = run_command("load", str(write_document(smaller, "smaller.json")))
+    assert "2 removed" in out
+    audit = AuditEvent.objects.order_by("-id").first()
+    assert audit.details["contacts"]["removed"] == 2
+
+
+def test_a_bad_document_is_rejected_whole_with_every_problem(small_document, write_document, run_command):
+    run_command("load", str(write_document(small_document)))
+    before = table_counts()
+    bad = copy.deepcopy(small_document)
+    bad["staff"][0]["role"] = "wizard"
+    bad["cases"][1]["risk"] = "extreme"
+    bad["cases"].append(copy.deepcopy(bad["cases"][0]))  # a duplicate id
+    bad["cases"][0]["name"] = "Renamed, but the document is bad so nothing may change"
+    with pytest.raises(CommandError) as raised:
+        call_command("load", str(write_document(bad, "bad.json")))
+    assert raised.value.returncode == 2
+    message = str(raised.value)
+    assert "$.staff[0].role" in message and "$.cases[1].risk" in message and "$.cases[3]" in message
+    assert table_counts() == before
+    assert Case.objects.get(ref="E1").name == "Child E1"
+
+
+def test_several_services_live_side_by_side(small_document, write_document, run_command):
+    run_command("load", str(write_document(small_document)))
+    other = copy.deepcopy(small_document)
+    other["service"]["id"] = "EX2"
+    run_command("load", str(write_document(other, "other.json")))
+    assert Staff.objects.filter(service__ref="EX2").count() == 6
+    with pytest.raises(CommandError, match="choose one with --service"):
+        call_command("findings", "--as-of", "2026-02-18")
+    assert json.loads(run_command("export", "--service", "EX2"))["service"]["id"] == "EX2"
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["findings", "--as-of", "yesterday-ish"], "is not an ISO 8601"),
+        (["findings", "--service", "NOPE"], "no service with id 'NOPE'"),
+        (["cover", "--at", "2026-13-40"], "is not an ISO 8601"),
+    ],
+)
+def test_bad_arguments_exit_2_with_the_problem(small_document, write_document, run_command, args, expected):
+    run_command("load", str(write_document(small_document)))
+    with pytest.raises(CommandError, match=expected) as raised:
+        call_command(*args)
+    assert raised.value.returncode == 2
+
+
+def oversight(tmp_path, *args, stdin=None):
+    """The real console script, against a throw-away SQLite database."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env["OVERSIGHT_VAR_DIR"] = str(tmp_path / "var")
+    script = os.path.join(os.path.dirname(sys.executable), "oversight")
+    return subprocess.run([script, *args], capture_output=True, text=True, env=env, input=stdin, timeout=120)
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_console_script_exits_2_without_a_traceback(tmp_path, write_document):
+    assert oversight(tmp_path, "migrate", "-v", "0").returncode == 0
+    cases = [
+        ("{not json", "$"),
+        ('{"format": "oversight-exchange/2"}', "$.format"),
+        ("[]", "$"),
+    ]
+    for text, path in cases:
+        result = oversight(tmp_path, "load", str(write_document(text, "broken.json")))
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr and path in result.stderr
+    missing = oversight(tmp_path, "load", str(tmp_path / "nowhere.json"))
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    unset = oversight(tmp_path, "findings")
+    assert unset.returncode == 2 and "no service is loaded" in unset.stderr
