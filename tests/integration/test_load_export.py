@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from oversight.audit.models import AuditEvent
-from oversight.people.models import Case, Service, Staff
+from oversight.people.models import Case, Staff
 from oversight.supervision.models import Discussion
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +38,7 @@ def test_loading_twice_changes_nothing(small_document, write_document, run_comma
     assert table_counts() == before
 
 
+@pytest.mark.django_db(transaction=True)
 def test_export_load_export_is_a_fixed_point(small_document, write_document, run_command):
     run_command("load", str(write_document(small_document)))
     exported = run_command("export")

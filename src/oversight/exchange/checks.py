@@ -22,7 +22,7 @@ _Skip = set[int]
 
 def check_document(r: Reader, document: Row) -> None:
     skip: _Skip = set()
-    _unique_ids(r, document)
+    _unique_ids(r, document, skip)
     _unique_natural_keys(r, document, skip)
     _references(r, document)
     _ranges(r, document, skip)
@@ -87,12 +87,12 @@ def _key(*names: str) -> Callable[[Row], tuple | None]:
 
 
 # -- uniqueness ----------------------------------------------------------------------------
-def _unique_ids(r: Reader, document: Row) -> None:
+def _unique_ids(r: Reader, document: Row, skip: _Skip) -> None:
     def used(row: Row, first: Row) -> str:
         return f"id {shown(row.values['id'])} is already used at {first.at}"
 
     for name in ("staff", "cases", "absences", "supervisions", "oversight_events"):
-        _first_seen(r, _rows(document, name), _key("id"), used)
+        skip |= _first_seen(r, _rows(document, name), _key("id"), used)
     # Actions are numbered across the whole document, not per discussion.
     _first_seen(r, _actions(document), _key("id"), used)
 
@@ -111,8 +111,10 @@ NATURAL_KEYS = {
 
 
 def _repeats(names: tuple[str, ...]) -> Callable[[Row, Row], str]:
+    same = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
     def message(row: Row, first: Row) -> str:
-        return f"duplicates the {first.layout.what} at {first.at} (same {' and '.join(names)})"
+        return f"duplicates the {first.layout.what} at {first.at} (same {same})"
 
     return message
 
@@ -128,11 +130,13 @@ def _unique_natural_keys(r: Reader, document: Row, skip: _Skip) -> None:
 
 # -- references ----------------------------------------------------------------------------
 def _ids(document: Row, name: str) -> set[str] | None:
-    """The ids a list defines; None when the list itself is unreadable (then nothing is checked
-    against it, rather than reporting every reference to it)."""
-    if document.values.get(name) is INVALID:
+    """The ids a list defines; None when some of them could not be read. References are then not
+    checked against the list: one mistyped id would otherwise be reported again at every
+    reference to it, burying the one problem to fix."""
+    value = document.values.get(name) or []
+    if value is INVALID or not all(isinstance(row, Row) and row.has("id") for row in value):
         return None
-    return {row.values["id"] for row in _rows(document, name) if row.has("id")}
+    return {row.values["id"] for row in value}
 
 
 def _references(r: Reader, document: Row) -> None:
@@ -278,4 +282,5 @@ def _recorded_after_held(r: Reader, document: Row) -> None:
 
 def _not_before(r: Reader, row: Row, held_by: Row, what: str) -> None:
     if row.has("recorded") and held_by.has("held") and row.values["recorded"] < held_by.values["held"]:
-        r.problem(row.path("recorded"), f"must not be before {what} ({held_by.values['held'].isoformat()})")
+        held = held_by.values["held"].astimezone(r.tz).isoformat()
+        r.problem(row.path("recorded"), f"must not be before {what} ({held})")

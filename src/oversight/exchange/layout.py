@@ -114,8 +114,9 @@ class Row:
         return None if value is INVALID else value
 
     def children(self, name: str) -> list[Row]:
+        """The readable records of a nested list (none when the list itself is unreadable)."""
         value = self.values.get(name)
-        return value if isinstance(value, list) else []
+        return [item for item in value if isinstance(item, Row)] if isinstance(value, list) else []
 
 
 def read_record(r: Reader, value: Any, at: Path, layout: Layout) -> Row | Any:
@@ -154,8 +155,9 @@ def records(layout: Layout) -> Kind:
     def read(r: Reader, value: Any, at: Path) -> Any:
         if not isinstance(value, list):
             return r.problem(at, f"must be a list, not {described(value)}")
-        rows = (read_record(r, item, at.item(index), layout) for index, item in enumerate(value))
-        return [row for row in rows if row is not INVALID]
+        # Records that are not objects stay in the list as INVALID, so checks can tell a list
+        # whose ids are all known from one with unreadable records.
+        return [read_record(r, item, at.item(index), layout) for index, item in enumerate(value)]
 
     def build(rows: list[Row]) -> tuple:
         return tuple(sorted((layout.build(row) for row in rows), key=layout.sort_key))
@@ -209,7 +211,7 @@ DISCUSSION = Layout(
     order=("case",),
 )
 LEAVE_SHEET_LINE = Layout(
-    "line",
+    "leave sheet case",
     f.LeaveSheetLine,
     (
         Field("case", NAME, ref="case"),

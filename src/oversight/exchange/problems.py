@@ -98,8 +98,10 @@ def described(value: object) -> str:
         return "null"
     if isinstance(value, bool):
         return "a boolean"
-    if isinstance(value, int | float):
+    if isinstance(value, int):
         return "a number"
+    if isinstance(value, float):
+        return "a decimal number"
     if isinstance(value, str):
         return "a string"
     if isinstance(value, list):

@@ -129,17 +129,28 @@ def constant(text: str) -> Kind:
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 _MOMENT = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}(:[0-9]{2})?)?"
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}(:[0-9]{2}(:[0-9]{2})?)?)?"
 )
+
+
+# Years outside these are typing mistakes, and the rules' date arithmetic near the ends of
+# Python's calendar (year 1 or 9999) would overflow.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+_OUT_OF_RANGE = f"is out of range (years {FIRST_YEAR} to {LAST_YEAR})"
+
+
+def _in_range(year: int) -> bool:
+    return FIRST_YEAR <= year <= LAST_YEAR
 
 
 def _read_date(r: Reader, value: Any, at: Path) -> Any:
     if not isinstance(value, str) or not _DATE.fullmatch(value):
         return r.problem(at, "must be a date written YYYY-MM-DD")
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         return r.problem(at, "is not a calendar date")
+    return day if _in_range(day.year) else r.problem(at, _OUT_OF_RANGE)
 
 
 DATE = Kind(_read_date, write=lambda value, _tz: value.isoformat())
@@ -147,9 +158,9 @@ DATE = Kind(_read_date, write=lambda value, _tz: value.isoformat())
 
 def _read_month(r: Reader, value: Any, at: Path) -> Any:
     match = _MONTH.fullmatch(value) if isinstance(value, str) else None
-    if match is None or int(match[1]) < 1 or not 1 <= int(match[2]) <= 12:
+    if match is None or not 1 <= int(match[2]) <= 12:
         return r.problem(at, "must be a month written YYYY-MM")
-    return value
+    return value if _in_range(int(match[1])) else r.problem(at, _OUT_OF_RANGE)
 
 
 MONTH = Kind(_read_month)
@@ -158,24 +169,28 @@ MONTH = Kind(_read_month)
 def _read_moment(r: Reader, value: Any, at: Path) -> Any:
     """ISO 8601 with or without an offset; without one it is local time of the service."""
     if not isinstance(value, str) or not _MOMENT.fullmatch(value):
-        return r.problem(
-            at, "must be a date and time such as 2025-12-18T16:00 or 2025-12-18T16:00+00:00"
-        )
+        return r.problem(at, "must be a date and time such as 2025-12-18T16:00 or 2025-12-18T16:00+00:00")
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return r.problem(at, "is not a valid date and time")
-    try:
-        if moment.tzinfo is None:
-            local = moment.replace(tzinfo=r.tz)
-            # A wall-clock time skipped when the clocks go forward does not survive a trip
-            # through UTC; accepting it would silently move the moment by an hour.
-            if local.astimezone(UTC).astimezone(r.tz).replace(tzinfo=None) != moment:
-                return r.problem(at, f"does not exist in {r.tz.key} (the clocks go forward)")
-            return local.astimezone(r.tz)
-        return moment.astimezone(r.tz)
-    except (OverflowError, ValueError):
-        return r.problem(at, "is out of range")
+    if not FIRST_YEAR - 1 <= moment.year <= LAST_YEAR + 1:  # so that converting cannot overflow
+        return r.problem(at, _OUT_OF_RANGE)
+    # Moments are held in UTC (RULES.md): aware datetimes in one fixed zone compare as instants,
+    # which those in a zone with summer time do not in the hour repeated when the clocks go back.
+    if moment.tzinfo is None:
+        # In that repeated hour a local time means the first of the two (fold=0).
+        utc = moment.replace(tzinfo=r.tz).astimezone(UTC)
+        # A local time skipped when the clocks go forward does not survive the trip back;
+        # accepting it would silently move the moment by an hour.
+        if utc.astimezone(r.tz).replace(tzinfo=None) != moment:
+            return r.problem(at, f"does not exist in {r.tz.key} (the clocks go forward)")
+    else:
+        utc = moment.astimezone(UTC)
+    # The year as export will write it, in the service's zone, so that export reads back.
+    if not _in_range(utc.astimezone(r.tz).year):
+        return r.problem(at, _OUT_OF_RANGE)
+    return utc
 
 
 MOMENT = Kind(_read_moment, write=lambda value, tz: value.astimezone(tz).isoformat())

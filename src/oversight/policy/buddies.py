@@ -17,7 +17,7 @@ def check(j: Judgement) -> Iterator[Finding]:
         # COV-BUDDY: "All practitioners must nominate a colleague to act as a 'buddy'", judged for
         # case-holding practitioners on the as-of day. Validity here is employment and role;
         # grade is COV-GRADE's concern, so that one mistake gives one finding.
-        if facts.is_case_holding(person.id, today):
+        if person.is_practitioner and facts.is_case_holding(person.id, today):
             valid = [
                 n
                 for n in nominations

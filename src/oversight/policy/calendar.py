@@ -7,7 +7,7 @@ package, never a hand-written list) nor a local closure day.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -118,10 +118,10 @@ class WorkingCalendar:
         """N working days after a moment: the end of the N-th working day after its local date."""
         return self.end_of(self.working_days_after(self.local_date(moment), count))
 
-    @staticmethod
-    def hours_deadline(moment: datetime, hours: int) -> datetime:
-        """N hours after a moment is clock time, weekends included."""
-        return moment + timedelta(hours=hours)
+    def hours_deadline(self, moment: datetime, hours: int) -> datetime:
+        """N hours after a moment is clock time, weekends included: elapsed hours, so that a
+        clock change in between neither shortens nor lengthens the time a manager has."""
+        return (moment.astimezone(UTC) + timedelta(hours=hours)).astimezone(self.tz)
 
 
 def month_key(day: date) -> str:

@@ -36,8 +36,8 @@ def check(j: Judgement) -> Iterator[Finding]:
                 subject=case.id,
                 case=case.id,
                 due=j.calendar.end_of(due_day),
-                detail=f"Case {case.id} ({case.risk.replace('_', ' ')} risk, to be seen every {interval} days) "
-                f"{last}; a visit was due by the end of {fmt_day(due_day)}.",
+                detail=f"Case {case.id} ({case.risk.replace('_', ' ')} risk, to be seen every {interval} "
+                f"days) {last}; a visit was due by the end of {fmt_day(due_day)}.",
             )
     open_ids = {c.id for c in open_cases}
     milestones = sorted(j.facts.milestones, key=lambda m: (m.case, m.due, m.kind))

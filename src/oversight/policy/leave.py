@@ -39,7 +39,8 @@ def _planned_leave_sheet(j: Judgement, absence: Absence, cases: list[str]) -> It
     who = j.names(absence.staff)
     sheet = facts.leave_sheet_by_absence.get(absence.id)
     when = f"leave {absence.id} from {fmt_day(absence.first_day)}"
-    if sheet is None or sheet.submitted is None:
+    # As everywhere, what is dated after the as-of moment is not yet known.
+    if sheet is None or sheet.submitted is None or sheet.submitted > j.as_of:
         yield Finding(
             "COV-LEAVE-SHEET", status, absence.staff, due=starts,
             detail=f"{who} has no leave sheet submitted for {when}: it must name cover for {len(cases)} cases.",
@@ -79,7 +80,8 @@ def _unplanned_confirmation(j: Judgement, absence: Absence) -> Iterator[Finding]
     confirmations = [
         c
         for c in facts.cover_confirmations_by_absence.get(absence.id, ())
-        if _accepted_manager(j, absence.staff, c.by, cal.local_date(c.confirmed))
+        if c.confirmed <= j.as_of
+        and _accepted_manager(j, absence.staff, c.by, cal.local_date(c.confirmed))
     ]
     who = j.names(absence.staff)
     what = f"unplanned absence {absence.id} of {who} from {fmt_day(absence.first_day)}"

@@ -8,12 +8,18 @@ written after the as-of moment is not yet on the file at that moment.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import NamedTuple
 
 from oversight.policy.facts import OversightEvent, Supervision
 from oversight.policy.findings import Finding, Judgement, Status, fmt_day
 
+LATE = "late: the record of {about} was due {by} but was made on {recorded}."
+OVERDUE = (
+    "overdue: the record of {about} was due {by} and is not on the child's file;"
+    " {manager} should record it now."
+)
+DUE = "{manager} must record {about} on the child's file {by}."
 EVENT_NAMES = {"management_decision": "management decision", "marp": "MARP discussion", "audit": "case audit"}
 
 
@@ -41,7 +47,13 @@ def needed_records(j: Judgement) -> Iterator[NeededRecord]:
         if session.is_formal and session.held <= j.as_of:
             for d in session.discussions:
                 yield NeededRecord(
-                    d.case, session, session.held, d.significant, session.supervisor, d.recorded, d.recorded_by
+                    d.case,
+                    session,
+                    session.held,
+                    d.significant,
+                    session.supervisor,
+                    d.recorded,
+                    d.recorded_by,
                 )
     for event in sorted(j.facts.oversight_events, key=lambda e: (e.held, e.id)):
         if event.held <= j.as_of:
@@ -53,33 +65,25 @@ def needed_records(j: Judgement) -> Iterator[NeededRecord]:
 def record_deadline(j: Judgement, held: datetime, significant: bool) -> datetime:
     # REC-DEADLINE: 24 clock hours when significant or urgent, else the end of the 5th working day after.
     if significant:
-        # Elapsed hours: counted in UTC, so that a clock change in between does not shift the deadline.
-        deadline = j.calendar.hours_deadline(held.astimezone(UTC), j.settings.urgent_record_hours)
-        return deadline.astimezone(j.calendar.tz)
+        return j.calendar.hours_deadline(held, j.settings.urgent_record_hours)
     return j.calendar.working_day_deadline(held, j.settings.record_working_days)
 
 
 def check(j: Judgement) -> Iterator[Finding]:
-    by_day: dict[date, datetime] = {}  # working-day deadlines depend only on the local date held
+    deadlines: dict[tuple[datetime, bool], datetime] = {}  # the discussions of a session share one
     for r in needed_records(j):
-        if r.significant:
-            deadline = record_deadline(j, r.held, True)
-        else:
-            held_on = j.calendar.local_date(r.held)
-            deadline = by_day.get(held_on) or by_day.setdefault(held_on, record_deadline(j, r.held, False))
+        deadline = deadlines.get((r.held, r.significant))
+        if deadline is None:
+            deadline = deadlines[r.held, r.significant] = record_deadline(j, r.held, r.significant)
         known = r.recorded is not None and r.recorded <= j.as_of
         if known and r.recorded <= deadline:
             status = None
         elif known:
-            status, text = Status.BREACH, "late: the record of {about} was due {by} but was made on {recorded}."
+            status, text = Status.BREACH, LATE
         elif j.as_of > deadline:
-            status, text = (
-                Status.BREACH,
-                "overdue: the record of {about} was due {by} and is not on the child's file; "
-                "{manager} should record it now.",
-            )
+            status, text = Status.BREACH, OVERDUE
         else:
-            status, text = Status.DUE, "{manager} must record {about} on the child's file {by}."
+            status, text = Status.DUE, DUE
         if status is not None:
             yield Finding(
                 rule="REC-DEADLINE",  # REC-DEADLINE: recorded within 5 working days, or 24 hours
@@ -101,8 +105,9 @@ def check(j: Judgement) -> Iterator[Finding]:
                 status=Status.WARNING,
                 subject=r.case,
                 case=r.case,
-                detail=f"The record of {r.what} on {_moment(j, r.held)} was written by {j.names(r.recorded_by)}, "
-                f"not by {j.names(r.responsible)}, the manager who held it; they should check and own it.",
+                detail=f"The record of {r.what} on {_moment(j, r.held)} was written by "
+                f"{j.names(r.recorded_by)}, not by {j.names(r.responsible)}, the manager who held it; "
+                "they should check and own it.",
             )
 
 

@@ -10,12 +10,20 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from oversight.policy.calendar import WorkingCalendar, month_first_day, month_last_day, months_between
-from oversight.policy.facts import MANAGER_ROLES, Case, ServiceFacts, Staff, Supervision, overlaps
+from oversight.policy.facts import (
+    MANAGER_ROLES,
+    Case,
+    FrequencyOverride,
+    ServiceFacts,
+    Staff,
+    Supervision,
+    overlaps,
+)
 from oversight.policy.findings import Finding, Judgement, Status, fmt_day, fmt_month
 
 Month = tuple[int, int]
@@ -38,19 +46,18 @@ def check(j: Judgement) -> Iterator[Finding]:
 
 # -- indexes built once per judgement -------------------------------------------------------------
 class _Sessions:
-    """Formal sessions by supervisee with their local dates (sorted), and the cases they discussed."""
+    """Formal sessions by supervisee and local month, their local dates, and the cases they discussed."""
 
     def __init__(self, facts: ServiceFacts, calendar: WorkingCalendar, until: datetime | None = None):
-        self.by_staff: dict[str, list[tuple[date, Supervision]]] = {}
+        self.days: dict[str, list[date]] = {}  # sorted local dates, by supervisee
         self.by_month: dict[tuple[str, Month], list[tuple[date, Supervision]]] = defaultdict(list)
         self.discussed: set[tuple[str, Month]] = set()  # (case, month) discussed at any formal session
         for staff, held in facts.formal_sessions_by_supervisee.items():
             dated = [(calendar.local_date(s.held), s) for s in held if until is None or s.held <= until]
-            self.by_staff[staff] = dated
+            self.days[staff] = [day for day, _ in dated]
             for day, session in dated:
                 self.by_month[(staff, _month(day))].append((day, session))
                 self.discussed.update((d.case, _month(day)) for d in session.discussions)
-        self.days = {staff: [day for day, _ in dated] for staff, dated in self.by_staff.items()}
 
     def had(self, staff: str, month: Month) -> bool:
         return (staff, month) in self.by_month
@@ -77,7 +84,7 @@ def _holding_spans(facts: ServiceFacts) -> dict[str, list[tuple[date, date | Non
     return spans
 
 
-def _holding_months(spans, first: date, last: date) -> dict[str, set[Month]]:
+def _holding_months(spans: dict[str, list], first: date, last: date) -> dict[str, set[Month]]:
     """Per person, the months (between `first` and `last`) with a case-holding day on or before `last`."""
     months: dict[str, set[Month]] = defaultdict(set)
     for staff, ranges in spans.items():
@@ -94,7 +101,9 @@ def _gap_months(j: Judgement, sessions: _Sessions, holding: dict[str, set[Month]
     closed = set(j.closed_months)
     for staff in sorted(holding):
         months = sorted(m for m in holding[staff] & closed if not sessions.had(staff, m))
-        gap = [m for m in months if _absent_working_days(j, staff, m) >= j.settings.gap_min_absent_working_days]
+        gap = [
+            m for m in months if _absent_working_days(j, staff, m) >= j.settings.gap_min_absent_working_days
+        ]
         if gap:
             gaps[staff] = gap
     return gaps
@@ -112,7 +121,9 @@ def _absent_working_days(j: Judgement, staff: str, month: Month) -> int:
 
 
 # -- SUP-MONTHLY ----------------------------------------------------------------------------------
-def _monthly(j: Judgement, sessions: _Sessions, holding, gaps) -> Iterator[Finding]:
+def _monthly(
+    j: Judgement, sessions: _Sessions, holding: dict[str, set[Month]], gaps: dict[str, list[Month]]
+) -> Iterator[Finding]:
     closed = set(j.closed_months)
     for staff in sorted(holding):
         gap = set(gaps.get(staff, ()))
@@ -126,7 +137,7 @@ def _monthly(j: Judgement, sessions: _Sessions, holding, gaps) -> Iterator[Findi
                 period=j.period(*month),
                 due=_month_due(j, month),
                 detail=f"{j.names(staff)} held cases in {fmt_month(*month)} but had no formal one-to-one "
-                "supervision that month; hold one now and record why it was missed.",
+                "supervision that month; record why, and make sure this month's takes place.",
             )
         month = j.current_month
         if j.current_month_judged and month in holding[staff] and not sessions.had(staff, month):
@@ -171,7 +182,10 @@ def _returns(j: Judgement, sessions: _Sessions, gaps: dict[str, list[Month]]) ->
             first, last = month_first_day(*month), month_last_day(*month)
             for absence in j.facts.absences_by_staff.get(staff, ()):
                 # An absence caused the gap when it took at least one working day of the month.
-                if any(j.calendar.working_days(max(absence.first_day, first), _clip(absence.actual_last_day, last))):
+                absent = j.calendar.working_days(
+                    max(absence.first_day, first), _clip(absence.actual_last_day, last)
+                )
+                if any(absent):
                     caused[absence.id].append(month)
         for absence_id in sorted(caused, key=lambda a: (j.facts.absence_by_id[a].first_day, a)):
             absence = j.facts.absence_by_id[absence_id]
@@ -221,12 +235,14 @@ def _frequency(j: Judgement, sessions: _Sessions) -> Iterator[Finding]:
                 status=Status.DUE,
                 subject=o.staff,
                 due=j.calendar.end_of(due_day),
-                detail=f"{j.names(o.staff)} is supervised every {o.every_days} days; the next formal one-to-one "
-                f"is due by the end of {fmt_day(due_day)}.",
+                detail=f"{j.names(o.staff)} is supervised every {o.every_days} days; the next formal "
+                f"one-to-one is due by the end of {fmt_day(due_day)}.",
             )
 
 
-def _frequency_breach(j, o, previous: date, from_session: bool, days: int, until: date | None) -> Finding:
+def _frequency_breach(
+    j: Judgement, o: FrequencyOverride, previous: date, from_session: bool, days: int, until: date | None
+) -> Finding:
     since = (
         f"the formal one-to-one on {fmt_day(previous)}"
         if from_session
@@ -264,29 +280,39 @@ def _cases(j: Judgement, sessions: _Sessions) -> Iterator[Finding]:
 def _case_not_discussed(j: Judgement, sessions: _Sessions, case: Case, month: Month) -> Finding | None:
     # SUP-CASE: every open case must be discussed each monthly supervision.
     first, last = max(month_first_day(*month), case.opened), _clip(case.closed, month_last_day(*month))
-    managers = sorted({a.staff for a in j.facts.allocations_by_case.get(case.id, ()) if overlaps(a.start, a.end, first, last)})
+    allocations = j.facts.allocations_by_case.get(case.id, ())
+    managers = sorted({a.staff for a in allocations if overlaps(a.start, a.end, first, last)})
     missed = [  # the managers' sessions at which the case was theirs and open, but not discussed
         (day, staff, session)
         for staff in managers
         for day, session in sessions.in_month(staff, month)
         if case.open_on(day) and j.facts.case_manager_on(case.id, day) == staff
     ]
-    base = dict(rule="SUP-CASE", status=Status.BREACH, subject=case.id, case=case.id, period=j.period(*month))
+    base = {
+        "rule": "SUP-CASE",
+        "status": Status.BREACH,
+        "subject": case.id,
+        "case": case.id,
+        "period": j.period(*month),
+    }
     if missed:
-        held = ", ".join(f"{s.id} on {fmt_day(day)} with {j.names(staff)}" for day, staff, s in sorted(missed, key=_by_day))
+        held = ", ".join(
+            f"{s.id} on {fmt_day(day)} with {j.names(staff)}" for day, staff, s in sorted(missed, key=_by_day)
+        )
         return Finding(
             **base,
             due=_month_due(j, month),
-            detail=f"Not discussed: case {case.id} was open and allocated to the supervisee at {held}, but no "
-            f"formal one-to-one discussed it in {fmt_month(*month)}; discuss it at the next supervision.",
+            detail=f"Not discussed: case {case.id} was open and allocated to the supervisee at {held}, but "
+            f"no formal one-to-one discussed it in {fmt_month(*month)}; discuss it at the next supervision.",
         )
     if any(sessions.had(staff, month) for staff in managers):
         return None  # allocated only after its managers' sessions: not required until next month
-    who = (
-        f"its case manager {_and(j.names(s) for s in managers)} had no formal one-to-one that month"
-        if managers
-        else "it had no case manager that month"
-    )
+    if not managers:
+        who = "it had no case manager that month"
+    else:
+        plural = "s" if len(managers) > 1 else ""
+        names = _and(j.names(s) for s in managers)
+        who = f"its case manager{plural} {names} had no formal one-to-one that month"
     return Finding(
         **base,
         due=_month_due(j, month),
@@ -295,7 +321,7 @@ def _case_not_discussed(j: Judgement, sessions: _Sessions, case: Case, month: Mo
 
 
 # -- SUP-CHAIN ------------------------------------------------------------------------------------
-def _chain(j: Judgement, sessions: _Sessions, spans) -> Iterator[Finding]:
+def _chain(j: Judgement, sessions: _Sessions, spans: dict[str, list]) -> Iterator[Finding]:
     managers = sorted((s for s in j.facts.staff if s.role in MANAGER_ROLES), key=lambda s: s.id)
     for month in j.closed_months:
         first, last = month_first_day(*month), month_last_day(*month)
@@ -331,7 +357,9 @@ def _line_manager_in(facts: ServiceFacts, person: Staff, first: date, last: date
     return current
 
 
-def _chains_of_case_managers(facts, spans, first: date, last: date) -> dict[str, list[str]]:
+def _chains_of_case_managers(
+    facts: ServiceFacts, spans: dict[str, list], first: date, last: date
+) -> dict[str, list[str]]:
     """Case managers holding cases in first..last, with their line managers on `last`, nearest first."""
     holders = sorted(s for s, ranges in spans.items() if any(overlaps(a, b, first, last) for a, b in ranges))
     return {staff: facts.managers_above(staff, last) for staff in holders}
@@ -422,12 +450,12 @@ def _clip(end: date | None, last: date) -> date:
     return last if end is None else min(end, last)
 
 
-def _and(items) -> str:
+def _and(items: Iterable[str]) -> str:
     items = list(items)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _by_day(item) -> tuple:
+def _by_day(item: tuple[date, str, Supervision]) -> tuple:
     day, staff, session = item
     return (day, staff, session.id)
 

@@ -78,12 +78,19 @@ class _Sync:
                 to_create.append(model(service=self.service, **row))
             elif any(current[k] != v for k, v in row.items()):
                 to_update.append(model(pk=current["pk"], service=self.service, **row))
+        historical = hasattr(model._meta, "simple_history_manager_attribute")
         if to_create:
-            bulk_create_with_history(to_create, model, batch_size=BATCH)
+            if historical:
+                bulk_create_with_history(to_create, model, batch_size=BATCH)
+            else:
+                model.objects.bulk_create(to_create, batch_size=BATCH)
             change.added += len(to_create)
         if to_update:
             updatable = [k for k in fields if k not in key_fields]
-            bulk_update_with_history(to_update, model, fields=updatable, batch_size=BATCH)
+            if historical:
+                bulk_update_with_history(to_update, model, fields=updatable, batch_size=BATCH)
+            else:
+                model.objects.bulk_update(to_update, fields=updatable, batch_size=BATCH)
             change.changed += len(to_update)
         stale = [values["pk"] for key, values in existing.items() if key not in wanted]
         if stale:

@@ -12,9 +12,10 @@ Builder methods return the builder, so a scenario reads as a list of facts.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from oversight.policy.facts import (
@@ -257,7 +258,8 @@ def keys(findings: Iterable[Finding]) -> set[tuple]:
 
 
 def small_service() -> ServiceBuilder:
-    """The worked example of /work/shared/examples/small-service.json, fact for fact."""
+    """The worked example tests/fixtures/small-service.json: every fact the rules read (names, e-mails,
+    dates of birth and session lengths aside)."""
     b = ServiceBuilder("EX")
     b.person("Y1", manager="D1").person("Y2", manager="D1").person("SO1", "support_officer", manager="D1")
     b.person("D1", "deputy_team_manager", manager="T1").person("T1", "team_manager", manager="A1")
@@ -268,7 +270,8 @@ def small_service() -> ServiceBuilder:
     b.case("E3", manager="SO1", opened="2026-01-05", risk="low", order_type="out_of_court_disposal")
     b.buddy("Y1", "Y2").buddy("Y2", "Y1").buddy("SO1", "Y1", approved_by="D1")
     b.absence("L1", "Y1", "2026-02-16", expected="2026-02-20")
-    b.leave_sheet("L1", "2026-02-12 15:30", "D1", [LeaveSheetLine("E1", "Y2", True, "Reparation session Wed 18th")])
+    line = LeaveSheetLine("E1", "Y2", True, "Reparation session Wed 18th")
+    b.leave_sheet("L1", "2026-02-12 15:30", "D1", [line])
     b.duty("2026-02-17", "SO1")
     b.formal("V1", "Y1", "2026-01-14 10:00",
              discuss("E1", recorded="2026-01-16 12:00", by="D1"),
@@ -283,9 +286,6 @@ def small_service() -> ServiceBuilder:
 def large_service(open_cases: int = 500, years: int = 10, seed: int = 1, until: DateLike = "2026-02-18"):
     """A busy service for timing: about `open_cases` open cases at any time over `years` of history,
     monthly formal supervision discussing every open case, records, actions, absences and contacts."""
-    import random
-    from datetime import timedelta
-
     rng = random.Random(seed)
     until = day(until)
     first = date(until.year - years, until.month, 1)
@@ -302,10 +302,8 @@ def large_service(open_cases: int = 500, years: int = 10, seed: int = 1, until: 
         role = "support_officer" if i % 4 == 0 else "youth_justice_officer"
         b.person(worker, role, manager=managers[worker], start=first)
     caseload: dict[str, list[tuple[str, date, date | None]]] = {w: [] for w in workers}
-    number = 0
     span = (until - first).days
-    while number < open_cases * years * 12 // 12:  # each case lasts about a year on average
-        number += 1
+    for number in range(1, open_cases * years + 1):  # a case lasts about a year on average
         opened = first + timedelta(days=rng.randrange(span))
         closed = opened + timedelta(days=rng.randrange(120, 600))
         closed = None if closed >= until else closed
@@ -315,7 +313,8 @@ def large_service(open_cases: int = 500, years: int = 10, seed: int = 1, until: 
         caseload[worker].append((case, opened, closed))
         for k in range(0, ((closed or until) - opened).days, 10):
             b.contact(case, opened + timedelta(days=k), rng.choice(["face_to_face", "face_to_face", "phone"]))
-        b.milestone(case, "assessment", opened + timedelta(days=20), opened + timedelta(days=rng.randrange(10, 40)))
+        completed = opened + timedelta(days=rng.randrange(10, 40))
+        b.milestone(case, "assessment", opened + timedelta(days=20), completed)
     session = 0
     month = first
     while month <= until:
@@ -342,3 +341,16 @@ def large_service(open_cases: int = 500, years: int = 10, seed: int = 1, until: 
         b.absence(f"L{i}", worker, start, start + timedelta(days=rng.randrange(1, 40)), kind="sickness")
     b.frequency(workers[0], 14, first, None)
     return b
+
+
+# -- cover helpers -----------------------------------------------------------------------------------
+def cover_line(case: str, cover: str | None, informed: bool = True, notes: str | None = None) -> LeaveSheetLine:
+    """One line of a leave sheet: who covers `case`, and whether the young person was told."""
+    return LeaveSheetLine(case=case, cover=cover, young_person_informed=informed, notes=notes)
+
+
+def cover_on(facts: ServiceFacts, when: DateLike) -> dict:
+    """The named contact of every case open on a local date, by case id (`cover.resolve_day`)."""
+    from oversight.policy.cover import resolve_day
+
+    return {answer.case: answer for answer in resolve_day(facts, day(when))}

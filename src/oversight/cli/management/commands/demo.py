@@ -33,7 +33,7 @@ class Command(BaseCommand):
         try:
             facts = parse_document(document)
         except InvalidDocument as invalid:  # a generator bug, reported like any bad document
-            raise bad_input(invalid.report("generated demo document")) from None
+            raise bad_input(f"generated demo document: {invalid}") from None
         progress = TerminalProgress()
         report = replace_service(facts, actor="command line: oversight demo", progress=progress)
         progress.finish()

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         try:
             facts = parse_document(load_json_file(options["file"]))
         except InvalidDocument as invalid:
-            raise bad_input(invalid.report(options["file"])) from None
+            raise bad_input(f"{options['file']}: {invalid}") from None
         progress = TerminalProgress()
         report = replace_service(facts, actor="command line: oversight load", progress=progress)
         progress.finish()
