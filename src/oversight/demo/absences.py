@@ -133,7 +133,10 @@ def _sheet(world: World, index, absence: Absence, cases) -> Sheet | None:
     covers = choose_covers(world, index, absence)
     lines = []
     for case in cases:
-        cover = covers[0] if len(covers) == 1 or rng.random() < 0.65 else covers[1] if covers else None
+        if len(covers) > 1:
+            cover = covers[0] if rng.random() < 0.65 else covers[1]
+        else:
+            cover = covers[0] if covers else None
         note = rng.choice(SHEET_NOTES) if rng.random() < 0.12 else None
         lines.append(SheetLine(case, cover, rng.random() < INFORMED_SHARE, note))
     submitted = world.at(day, rng.randint(9, 16), rng.choice((0, 15, 30, 45)))
@@ -150,10 +153,12 @@ def choose_covers(world: World, index, absence: Absence) -> list[str]:
     if buddies:
         return buddies[:2]
     person = world.person(absence.staff)
-    team = [
-        p.id for p in world.practitioners(team=person.team, role=person.role)
+    colleagues = [
+        p for p in world.practitioners()
         if p.id != person.id and p.id != world.cast.get("unbuddied") and p.employed_on(absence.first_day)
         and p.employed_on(last) and world.free(p.id, absence.first_day, last)
     ]
-    return team[:1]
+    # Else a colleague at work throughout: same team and grade first, then the team, then anyone.
+    colleagues.sort(key=lambda p: (p.team != person.team, p.grade != person.grade, p.id))
+    return [p.id for p in colleagues[:1]]
 

@@ -222,6 +222,12 @@ class World:
     contacts: list[tuple[Case, date, str]] = field(default_factory=list)
     milestones: list[tuple[Case, str, date, date | None]] = field(default_factory=list)
     cast: dict[str, str] = field(default_factory=dict)  # scenario role -> staff id
+    # What scenario.py asks of the later steps: months to skip, a late return, a case left out, ...
+    skip_months: dict[tuple[str, tuple[int, int]], str] = field(default_factory=dict)
+    unrecorded_gaps: set[tuple[str, tuple[int, int]]] = field(default_factory=set)
+    late_returns: set[str] = field(default_factory=set)
+    omitted: set[tuple[str, tuple[int, int]]] = field(default_factory=set)
+    marked_cases: dict[str, Case] = field(default_factory=dict)  # scenario role -> case
     working_days: list[date] = field(default_factory=list)
 
     def __post_init__(self) -> None:

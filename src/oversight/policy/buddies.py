@@ -17,7 +17,9 @@ def check(j: Judgement) -> Iterator[Finding]:
         # COV-BUDDY: "All practitioners must nominate a colleague to act as a 'buddy'", judged for
         # case-holding practitioners on the as-of day. Validity here is employment and role;
         # grade is COV-GRADE's concern, so that one mistake gives one finding.
-        if person.is_practitioner and facts.is_case_holding(person.id, today):
+        # RULES.md: a case-holding practitioner is anyone holding an open case that day, whatever
+        # their role, so a deputy team manager who holds cases needs a buddy too.
+        if facts.is_case_holding(person.id, today):
             valid = [
                 n
                 for n in nominations

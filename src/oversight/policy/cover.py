@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from oversight.policy.facts import BuddyNomination, ServiceFacts, in_range
@@ -102,8 +102,14 @@ def absence_reason(facts: ServiceFacts, staff_id: str, day: date, role: str) -> 
     )
 
 
-def resolve_case(facts: ServiceFacts, case_id: str, day: date) -> tuple[CoverAnswer | None, list[PassedOver]]:
-    """Steps 1–5 for one case. Returns (answer, passed over) where answer is None if it falls to duty."""
+def resolve_case(
+    facts: ServiceFacts, case_id: str, day: date, known_at: datetime | None = None
+) -> tuple[CoverAnswer | None, list[PassedOver]]:
+    """Steps 1–5 for one case. Returns (answer, passed over) where answer is None if it falls to duty.
+
+    With `known_at`, only leave sheets submitted by then name cover: what is dated after the moment
+    judged is not yet known (docs/interpretations.md), and a sheet never submitted was never sent.
+    """
     case = facts.case_by_id[case_id]
     passed: list[PassedOver] = []
     manager = facts.case_manager_on(case_id, day)
@@ -134,6 +140,8 @@ def resolve_case(facts: ServiceFacts, case_id: str, day: date) -> tuple[CoverAns
     manager_absence = facts.absence_on(manager, day) if manager else None
     if manager_absence is not None:
         sheet = facts.leave_sheet_by_absence.get(manager_absence.id)
+        if sheet and known_at is not None and (sheet.submitted is None or sheet.submitted > known_at):
+            sheet = None
         line = next((ln for ln in sheet.lines if ln.case == case_id), None) if sheet else None
         if sheet is None:
             passed.append(PassedOver(None, f"no leave sheet for absence {manager_absence.id}"))
@@ -161,8 +169,11 @@ def resolve_case(facts: ServiceFacts, case_id: str, day: date) -> tuple[CoverAns
     return None, passed
 
 
-def resolve_day(facts: ServiceFacts, day: date, case_ids: list[str] | None = None) -> list[CoverAnswer]:
-    """The named contact of every case open on `day` (or of `case_ids`), sorted by case id.
+def resolve_day(
+    facts: ServiceFacts, day: date, case_ids: list[str] | None = None, known_at: datetime | None = None
+) -> list[CoverAnswer]:
+    """The named contact of every case open on `day` (or of `case_ids`), sorted by case id, with the
+    leave sheets known at `known_at` (all of them when None; see `resolve_case`).
 
     Cases that fall to duty are shared among the duty officers present that day, in turn and in
     case order, so that no officer takes more than their share (COV-DUTY-LOAD).
@@ -172,7 +183,7 @@ def resolve_day(facts: ServiceFacts, day: date, case_ids: list[str] | None = Non
     answers: list[CoverAnswer] = []
     to_duty: list[tuple[str, list[PassedOver]]] = []
     for case_id in sorted(case_ids):
-        resolved, passed = resolve_case(facts, case_id, day)
+        resolved, passed = resolve_case(facts, case_id, day, known_at)
         if resolved is None:
             to_duty.append((case_id, passed))
         else:

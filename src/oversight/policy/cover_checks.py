@@ -27,7 +27,7 @@ def check(j: Judgement) -> Iterator[Finding]:
     load_runs: dict[str, list[tuple[date, int]]] = defaultdict(list)
     days = cover_window(j)
     for day in days:
-        answers = resolve_day(j.facts, day)
+        answers = resolve_day(j.facts, day, known_at=j.as_of)
         yield from _contact_breaches(j, day, answers)
         yield from _duty_load(j, day, answers)
         for answer in answers:

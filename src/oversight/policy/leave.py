@@ -13,7 +13,7 @@ def check(j: Judgement) -> Iterator[Finding]:
     facts = j.facts
     for absence in sorted(facts.absences, key=lambda a: (a.first_day, a.id)):
         person = facts.staff_by_id.get(absence.staff)
-        if person is None or not person.is_practitioner:
+        if person is None:
             continue
         cases = facts.open_cases_of(absence.staff, absence.first_day)
         if cases:
@@ -111,7 +111,9 @@ def _informed(j: Judgement, absence: Absence) -> Iterator[Finding]:
     if absence.actual_last_day is not None and absence.actual_last_day < window_start:
         return
     sheet = j.facts.leave_sheet_by_absence.get(absence.id)
-    for line in sheet.lines if sheet else ():
+    if sheet is None or sheet.submitted is None or sheet.submitted > j.as_of:
+        return  # no sheet known at the as-of moment (COV-LEAVE-SHEET reports that)
+    for line in sheet.lines:
         if not line.young_person_informed:
             yield Finding(
                 "COV-INFORMED", Status.WARNING, absence.staff, case=line.case,

@@ -11,6 +11,7 @@ import json
 import os
 import tempfile
 from datetime import datetime
+from zoneinfo import available_timezones
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -162,8 +163,8 @@ def test_the_examples_are_valid():
 
 @FUZZ
 @given(
-    service_zone=st.timezone_keys(),
-    moment=st.datetimes(min_value=datetime(1899, 1, 1), max_value=datetime(2200, 12, 31), timezones=st.timezones()),
+    service_zone=st.sampled_from(sorted(available_timezones())),
+    moment=st.datetimes(datetime(1899, 1, 1), datetime(2200, 12, 31), timezones=st.timezones()),
     with_offset=st.booleans(),
 )
 def test_any_moment_in_any_zone_reads_back_from_export(service_zone, moment, with_offset):

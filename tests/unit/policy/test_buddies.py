@@ -100,9 +100,12 @@ def test_specialist_holding_cases_needs_a_buddy():
     assert findings(b) == {breach("COV-BUDDY", "H1")}
 
 
-def test_a_manager_holding_cases_is_not_judged_by_cov_buddy():
-    """Buddy policy: "All practitioners must nominate a colleague"; lead: "case-holding practitioner"."""
+def test_a_manager_holding_cases_needs_a_buddy_too():
+    """RULES.md: "A case-holding practitioner holds at least one open case on the day in question",
+    whatever the role: a deputy team manager holding a case needs someone to cover it."""
     b = team().case("C1", manager="D1", opened="2025-06-02")
+    assert findings(b) == {breach("COV-BUDDY", "D1")}
+    b.person("Y2", manager="D1").buddy("D1", "Y2", approved_by="T1")
     assert findings(b) == set()
 
 

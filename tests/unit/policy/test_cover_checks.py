@@ -261,3 +261,25 @@ def test_paired_worker_orders_follow_the_settings():
     """RULES.md: `paired_worker_orders` is a service setting."""
     b = office().settings(paired_worker_orders=("referral_order",))
     assert keys(findings(b, "2026-03-11 12:00")) == {("COV-PAIRED", "breach", "C1", "C1", None)}
+
+
+# -- known as of the moment ------------------------------------------------------------------------
+def test_a_leave_sheet_sent_after_the_moment_judged_names_nobody_yet():
+    """docs/interpretations.md: "What is dated after the as-of moment is not yet known: … leave sheets … made
+    later"; COV-CONTACT: "Resolving to nobody on any working day: breach"."""
+    b = office().absence("L1", "Y1", "2026-03-09", "2026-03-10")
+    b.leave_sheet("L1", "2026-03-09 15:00", "D1", [cover_line("C1", "Y2")])
+    before = findings(b, "2026-03-09 12:00")
+    assert [(f.due.date().isoformat(), str(f.status)) for f in before] == [
+        ("2026-03-09", "breach"), ("2026-03-10", "due"),
+    ]
+    assert "no leave sheet for absence L1" in before[0].detail
+    assert findings(b, "2026-03-09 16:00") == []
+
+
+def test_a_leave_sheet_never_submitted_names_nobody():
+    """RULES.md COV-LEAVE-SHEET: the sheet is "submitted to the line manager"; a draft is not sent to the managers
+    "who need to know who is overseeing the case"."""
+    b = office().absence("L1", "Y1", "2026-03-09", "2026-03-10")
+    b.leave_sheet("L1", None, "D1", [cover_line("C1", "Y2")])
+    assert contact_days(findings(b, "2026-03-09 12:00"), "breach") == ["2026-03-09"]

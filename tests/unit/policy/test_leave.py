@@ -162,10 +162,11 @@ def test_no_sheet_needed_without_open_cases_on_the_first_day():
     assert findings(b, "2026-03-11 12:00") == []
 
 
-def test_no_sheet_needed_from_a_manager():
-    """RULES.md COV-LEAVE-SHEET is about practitioners (lead: "planned absence of a practitioner")."""
+def test_a_manager_holding_cases_needs_a_leave_sheet_too():
+    """Buddy policy: "All case-holders must complete a leave sheet prior to taking leave"; RULES.md counts
+    anyone holding an open case as a case-holding practitioner, whatever the role."""
     b = team().case("C1", manager="D1", opened="2025-06-02").absence("L1", "D1", FIRST, LAST)
-    assert findings(b, "2026-03-11 12:00") == []
+    assert [(f.rule, f.subject) for f in findings(b, "2026-03-11 12:00")] == [("COV-LEAVE-SHEET", "D1")]
 
 
 # -- COV-LEAVE-SHEET, unplanned absence -----------------------------------------------------------------
@@ -241,9 +242,24 @@ def test_young_person_not_told_who_to_contact_is_a_warning_per_case():
 
 def test_young_person_not_told_is_shown_before_the_leave():
     """RULES.md COV-INFORMED: the warning lets the manager act before the leave starts."""
-    assert keys(findings(full_sheet(planned(), C1=False), "2026-03-02 12:00")) == {
+    assert keys(findings(full_sheet(planned(), C1=False), "2026-03-06 12:00")) == {
         row("COV-INFORMED", "warning", "Y1", "C1")
     }
+
+
+def test_a_sheet_sent_after_the_moment_judged_is_not_known_yet():
+    """docs/interpretations.md: "What is dated after the as-of moment is not yet known: … leave sheets … made
+    later": the sheet is still due, and what it says about the young person is not reported yet."""
+    b = full_sheet(planned(), C1=False)
+    assert keys(findings(b, "2026-03-05 15:59")) == {row("COV-LEAVE-SHEET", "due", "Y1")}
+    assert keys(findings(b, "2026-03-05 16:00")) == {row("COV-INFORMED", "warning", "Y1", "C1")}
+
+
+def test_a_cover_confirmation_made_after_the_moment_judged_is_not_known_yet():
+    """docs/interpretations.md: cover confirmations made later are not yet known."""
+    b = sick("2026-03-09").cover_confirmation("S1", "2026-03-10 15:00", "D1")
+    assert keys(findings(b, "2026-03-10 12:00")) == {row("COV-LEAVE-SHEET", "due", "Y1")}
+    assert findings(b, "2026-03-10 15:00") == []
 
 
 def test_informed_warnings_stop_for_absences_ended_before_the_window():
@@ -304,8 +320,9 @@ def test_sickness_of_exactly_20_working_days_needs_no_reallocation():
     assert realloc(long_sick(last="2026-01-30"), "2026-03-02 12:00") == []
 
 
-def test_return_before_the_deadline_day_needs_no_reallocation():
-    """Lead: "no finding if they came back before the deadline day"."""
+def test_back_at_work_by_the_deadline_day_needs_no_reallocation():
+    """Lead: "no finding if they came back before the deadline day" – read as the code does: not absent on the
+    deadline day (last day absent Tue 2026-02-03, back Wed 2026-02-04, the deadline day)."""
     assert realloc(long_sick(last="2026-02-03"), "2026-03-02 12:00") == []
     assert keys(realloc(long_sick(last="2026-02-04"), "2026-03-02 12:00")) == {
         row("COV-REALLOCATE", "breach", "C1", "C1"), row("COV-REALLOCATE", "breach", "C2", "C2"),

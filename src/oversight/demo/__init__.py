@@ -1,0 +1,1 @@
+"""The demo service: a deterministic, realistic Youth Justice service to load and explore."""
