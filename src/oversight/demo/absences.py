@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from oversight.demo.names import SHEET_NOTES
 from oversight.demo.world import Absence, Confirmation, Sheet, SheetLine, World
 
-INFORMED_SHARE = 0.97
+INFORMED_SHARE = 0.985
 FUTURE_LEAVE_SHARE = 0.35  # people with leave booked in the weeks after today
 
 

@@ -132,7 +132,7 @@ def build_events(world: World) -> None:
             day = world.wd_after(lo, rng.randint(10, 30))
             while day <= hi:
                 events.append(_event(world, case, "marp", day, rng.random() < 0.6, level=2))
-                day = world.wd_after(day, rng.randint(55, 70))
+                day = world.wd_after(day, rng.randint(60, 90))
         if rng.random() < 0.07:
             events.append(_event(world, case, "audit", rng.choice(days), rng.random() < 0.15, level=3))
     events = [e for e in events if e.by]

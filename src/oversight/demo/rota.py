@@ -9,7 +9,8 @@ findings are the engineered ones of scenario.py.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from oversight.demo.scenario import window_end_days
 from oversight.demo.world import World
@@ -18,6 +19,7 @@ from oversight.policy.cover import COVERING_STEPS, Via, resolve_day
 from oversight.policy.settings import PolicySettings
 
 MAX_ROUNDS = 12
+LONDON = ZoneInfo("Europe/London")
 
 
 def build_rota(world: World) -> None:
@@ -57,7 +59,7 @@ def cover_facts(world: World) -> f.ServiceFacts:
             for a in world.absences
         ),
         leave_sheets=tuple(
-            f.LeaveSheet(a.id, None, a.sheet.submitted_to, tuple(f.LeaveSheetLine(ln.case.id, ln.cover, ln.informed) for ln in a.sheet.lines))
+            f.LeaveSheet(a.id, a.sheet.submitted.replace(tzinfo=LONDON), a.sheet.submitted_to, tuple(f.LeaveSheetLine(ln.case.id, ln.cover, ln.informed) for ln in a.sheet.lines))
             for a in world.absences if a.sheet
         ),
         reallocations=tuple(f.Reallocation(r.case.id, r.staff, r.start, r.end, r.by) for r in world.reallocations),
@@ -71,11 +73,12 @@ def cover_problems(world: World) -> list[tuple[str, date, str, list[str]]]:
     no_duty, single = window_end_days(world)
     course = {cast[k] for k in cast if k.startswith("training_so_")} | {cast["duty_so"]}
     facts = cover_facts(world)
+    known_at = datetime.combine(world.today, time(23, 59, 59), tzinfo=LONDON)  # as of the end of today
     first = world.today - timedelta(days=28)
     last = world.today + timedelta(days=28)
     problems = []
     for day in world.wd_between(first, last):
-        answers = resolve_day(facts, day)
+        answers = resolve_day(facts, day, known_at=known_at)
         duty: dict[str, list] = defaultdict(list)
         covering: dict[str, list] = defaultdict(list)
         own = Counter(a.case_manager for a in answers)

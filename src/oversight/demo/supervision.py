@@ -20,7 +20,7 @@ from oversight.policy.calendar import month_first_day, month_key, month_last_day
 Month = tuple[int, int]
 IN_DEPTH = {"low": 0.15, "medium": 0.3, "high": 0.5, "very_high": 0.6}
 SIGNIFICANT_SHARE = 0.04
-LATE_RECORD_SHARE = 0.008
+LATE_RECORD_SHARE = 0.005
 TIMES = ((9, 30), (10, 0), (11, 0), (13, 30), (14, 0), (15, 0))
 
 

@@ -11,14 +11,6 @@ from oversight.policy.findings import Finding, Judgement
 
 RULE_MODULES = (supervision, records, buddies, leave, cover_checks, data_quality)
 
-RULE_IDS = (
-    "SUP-MONTHLY", "SUP-GAP", "SUP-RETURN", "SUP-FREQUENCY", "SUP-CASE", "SUP-CHAIN", "SUP-ACTION",
-    "REC-DEADLINE", "REC-AUTHOR",
-    "COV-BUDDY", "COV-GRADE", "COV-LEAVE-SHEET", "COV-INFORMED", "COV-CONTACT", "COV-REALLOCATE",
-    "COV-PAIRED", "COV-DUTY-LOAD", "COV-BUDDY-LOAD",
-    "DQ-SEEN", "DQ-ASSESSMENT", "DQ-PLAN", "DQ-REVIEW",
-)
-
 
 def evaluate(facts: ServiceFacts, as_of: datetime) -> list[Finding]:
     """Every finding of every rule for the service as of a moment, soonest deadline first."""

@@ -175,3 +175,11 @@ def test_default_stat_wednesdays_are_wednesdays():
     assert {d.strftime("%A") for d in stat_wednesdays(ANCHOR, date(2025, 1, 1), date(2027, 1, 1))} == {
         "Wednesday"
     }
+
+
+def test_a_review_past_due_is_a_dq_review_breach_until_completed():
+    """Supervision policy: "whether assessments, planning and reviewing has taken place" (DQ-REVIEW)."""
+    b = a_case("low").contact("C1", "2026-01-20").milestone("C1", "review", "2026-01-26")
+    assert keys(dq(b.build(), "2026-01-27 09:00")) == {("DQ-REVIEW", "breach", "C1", "C1", None)}
+    done = a_case("low").contact("C1", "2026-01-20").milestone("C1", "review", "2026-01-26", completed="2026-01-27")
+    assert dq(done.build(), "2026-01-28 09:00") == []
