@@ -1,0 +1,172 @@
+"""Who may see and act on a child's case, and on what lawful basis (the one permission policy).
+
+Access follows role and relationship, on a given day:
+- the case manager, a temporarily reallocated worker and the paired worker work on the case;
+- a buddy of the case manager, or the cover named for the case on their leave sheet, works on it
+  only on the days the case manager is absent (buddy policy: "only whilst their colleague is absent");
+- the duty officer on the rota works on the cases that fall to duty that day;
+- a line manager works on the cases of everyone below them in the reporting line;
+- senior managers (operational service manager and above) read the whole service;
+- the performance team and administrators never see a child's case narrative.
+Closed cases are read-only. Every answer carries the basis that the audit trail records for a view
+(Data Protection Act 2018 s62: consultation and disclosure are logged with their justification).
+
+`case_access` decides one case; `visible_cases` answers for a whole caseload at once by another
+route (set-wise). A property test proves that the two always agree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from oversight.policy.cover import Via, buddies_in_force, buddy_invalid_reason, resolve_day
+from oversight.policy.facts import ServiceFacts, in_range
+
+SENIOR_ROLES = frozenset({"operational_service_manager", "head_of_service", "assistant_director"})
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """A signed-in person as the policy sees them: a member of staff, and any extra roles."""
+
+    staff: str | None = None
+    performance: bool = False
+    administrator: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CaseAccess:
+    case: str
+    allowed: bool
+    can_act: bool = False
+    basis: str = "no relationship to this case"
+
+    @classmethod
+    def denied(cls, case: str, reason: str = "no relationship to this case") -> CaseAccess:
+        return cls(case, False, False, reason)
+
+
+def _last_case_manager(facts: ServiceFacts, case_id: str, day: date) -> str | None:
+    current = facts.case_manager_on(case_id, day)
+    if current is not None:
+        return current
+    past = [a for a in facts.allocations_by_case.get(case_id, ()) if a.start <= day]
+    return past[-1].staff if past else None
+
+
+def _covers(facts: ServiceFacts, viewer: str, manager: str, case_id: str, day: date, known_at) -> str | None:
+    """The absence during which `viewer` covers the case for its absent case manager, if any."""
+    absence = facts.absence_on(manager, day)
+    if absence is None:
+        return None
+    sheet = facts.leave_sheet_by_absence.get(absence.id)
+    if sheet and sheet.submitted and (known_at is None or sheet.submitted <= known_at):
+        if any(line.case == case_id and line.cover == viewer for line in sheet.lines):
+            return absence.id
+    for nomination in buddies_in_force(facts, manager, day):
+        if nomination.buddy == viewer and buddy_invalid_reason(facts, nomination, day) is None:
+            return absence.id
+    return None
+
+
+def case_access(
+    facts: ServiceFacts, viewer: Viewer, case_id: str, day: date, known_at: datetime | None = None
+) -> CaseAccess:
+    case = facts.case_by_id.get(case_id)
+    me = viewer.staff
+    person = facts.staff_by_id.get(me) if me else None
+    if case is None or person is None or not person.employed_on(day):
+        return CaseAccess.denied(case_id)
+    is_open = case.open_on(day)
+    manager = _last_case_manager(facts, case_id, day)
+
+    def grant(basis: str, act: bool = True) -> CaseAccess:
+        return CaseAccess(case_id, True, act and is_open, basis)
+
+    if manager == me and facts.case_manager_on(case_id, day) == me:
+        return grant("case manager")
+    if is_open:
+        if any(in_range(day, r.start, r.end) and r.staff == me for r in facts.reallocations_by_case.get(case_id, ())):
+            return grant("temporary reallocation")
+        if case.paired_worker == me:
+            return grant("paired worker")
+        if manager is not None and (absence := _covers(facts, me, manager, case_id, day, known_at)):
+            return grant(f"cover for {manager} during absence {absence}")
+        if me in facts.duty_by_day.get(day, ()) and facts.is_present(me, day):
+            answer = resolve_day(facts, day, [case_id], known_at=known_at)[0]
+            if answer.via is Via.DUTY:
+                return grant("duty")
+    if manager is not None and me in facts.managers_above(manager, day):
+        return grant("line manager")
+    if person.role in SENIOR_ROLES:
+        return grant("senior read", act=False)
+    if manager == me:
+        return grant("former case manager", act=False)
+    return CaseAccess.denied(case_id)
+
+
+def visible_cases(
+    facts: ServiceFacts, viewer: Viewer, day: date, known_at: datetime | None = None
+) -> dict[str, CaseAccess]:
+    """Every case the viewer may see on `day`, with its access; computed set-wise."""
+    me = viewer.staff
+    person = facts.staff_by_id.get(me) if me else None
+    if person is None or not person.employed_on(day):
+        return {}
+    open_ids = {c.id for c in facts.cases if c.open_on(day)}
+    managers = {c.id: _last_case_manager(facts, c.id, day) for c in facts.cases}
+    granted: dict[str, CaseAccess] = {}
+
+    def give(ids, basis, act=True):
+        for case_id in sorted(ids):
+            if case_id not in granted:
+                granted[case_id] = CaseAccess(case_id, True, act and case_id in open_ids, basis)
+
+    current = {a.case for a in facts.allocations_by_staff.get(me, ()) if in_range(day, a.start, a.end)}
+    give(current & set(managers), "case manager")
+    give({c for c, rs in facts.reallocations_by_case.items() if any(
+        r.staff == me and in_range(day, r.start, r.end) for r in rs)} & open_ids, "temporary reallocation")
+    give({c.id for c in facts.cases if c.paired_worker == me} & open_ids, "paired worker")
+    # Cover: colleagues absent today whose leave sheet names me, or who nominated me as a buddy.
+    covered: dict[str, str] = {}
+    for absence in facts.absences:
+        if not absence.absent_on(day):
+            continue
+        sheet = facts.leave_sheet_by_absence.get(absence.id)
+        known = sheet and sheet.submitted and (known_at is None or sheet.submitted <= known_at)
+        named = {line.case for line in sheet.lines if line.cover == me} if known else set()
+        is_buddy = any(
+            n.buddy == me and buddy_invalid_reason(facts, n, day) is None
+            for n in buddies_in_force(facts, absence.staff, day)
+        )
+        for case_id in open_ids:
+            if managers[case_id] == absence.staff and (is_buddy or case_id in named):
+                covered.setdefault(case_id, f"cover for {absence.staff} during absence {absence.id}")
+    for case_id in sorted(covered):
+        give({case_id}, covered[case_id])
+    if me in facts.duty_by_day.get(day, ()) and facts.is_present(me, day):
+        answers = resolve_day(facts, day, known_at=known_at)
+        give({a.case for a in answers if a.via is Via.DUTY}, "duty")
+    below = _everyone_below(facts, me, day)
+    give({c for c, m in managers.items() if m in below}, "line manager")
+    if person.role in SENIOR_ROLES:
+        give({c.id for c in facts.cases}, "senior read", act=False)
+    give({c for c, m in managers.items() if m == me}, "former case manager", act=False)
+    return granted
+
+
+def _everyone_below(facts: ServiceFacts, manager: str, day: date) -> set[str]:
+    reports: dict[str, set[str]] = defaultdict(set)
+    for line in facts.reporting_lines:
+        if in_range(day, line.start, line.end):
+            reports[line.manager].add(line.staff)
+    below: set[str] = set()
+    frontier = [manager]
+    while frontier:
+        for person in reports.get(frontier.pop(), ()):
+            if person not in below and person != manager:
+                below.add(person)
+                frontier.append(person)
+    return below
