@@ -28,7 +28,10 @@ INSTALLED_APPS = [
     "oversight.cover",
     "oversight.supervision",
     "oversight.audit",
+    "oversight.accounts",
     "oversight.cli",
+    "oversight.web",
+    "django_htmx",
 ]
 
 MIDDLEWARE = [
@@ -37,6 +40,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -60,7 +60,7 @@ def test_a_changed_document_updates_in_place_and_keeps_history(small_document, w
     assert "0 added, 2 changed, 0 removed" in out
     discussion = Discussion.objects.get(supervision__ref="V2")
     assert discussion.history.count() == 2  # the earlier version is kept, not overwritten
-    assert AuditEvent.objects.filter(action="exchange.load").count() == 2
+    assert AuditEvent.objects.filter(action="load").count() == 2
 
 
 def test_records_dropped_from_the_document_are_removed_and_reported(small_document, write_document, run_command):

@@ -49,8 +49,16 @@ def build_ordinary_absences(world: World) -> None:
     world.absences_changed()
 
 
-def place(world: World, staff: str, kind: str, planned: bool, first: date, expected: date,
-          actual: date | None, tag: str) -> Absence:
+def place(
+    world: World,
+    staff: str,
+    kind: str,
+    planned: bool,
+    first: date,
+    expected: date,
+    actual: date | None,
+    tag: str,
+) -> Absence:
     """Add an engineered absence, clearing the person's ordinary absences that would touch it."""
     lo = first - timedelta(days=4)
     hi = date.max if actual is None else actual + timedelta(days=4)
@@ -92,7 +100,11 @@ def valid_buddies(world: World, index, staff_id: str, day: date) -> list[str]:
     for n in index.get(staff_id, ()):
         if n.start <= day and (n.end is None or day <= n.end):
             buddy = world.person(n.buddy)
-            if buddy.employed_on(day) and buddy.is_practitioner and (buddy.grade == person.grade or n.approved_by):
+            if (
+                buddy.employed_on(day)
+                and buddy.is_practitioner
+                and (buddy.grade == person.grade or n.approved_by)
+            ):
                 out.append(n.buddy)
     return out
 
@@ -117,7 +129,9 @@ def build_sheets(world: World) -> None:
                 day = absence.first_day
             manager = world.line_manager_on(absence.staff, absence.first_day)
             if day <= today and manager:
-                absence.confirmation = Confirmation(world.at(day, rng.choice((9, 9, 10, 11)), rng.choice((5, 20, 40))), manager)
+                absence.confirmation = Confirmation(
+                    world.at(day, rng.choice((9, 9, 10, 11)), rng.choice((5, 20, 40))), manager
+                )
 
 
 def _sheet(world: World, index, absence: Absence, cases) -> Sheet | None:
@@ -147,18 +161,22 @@ def choose_covers(world: World, index, absence: Absence) -> list[str]:
     """Up to two colleagues present throughout the absence: valid buddies first, else the team."""
     last = absence.actual_last_day or absence.expected_last_day
     buddies = [
-        b for b in valid_buddies(world, index, absence.staff, absence.first_day)
+        b
+        for b in valid_buddies(world, index, absence.staff, absence.first_day)
         if world.free(b, absence.first_day, last)
     ]
     if buddies:
         return buddies[:2]
     person = world.person(absence.staff)
     colleagues = [
-        p for p in world.practitioners()
-        if p.id != person.id and p.id != world.cast.get("unbuddied") and p.employed_on(absence.first_day)
-        and p.employed_on(last) and world.free(p.id, absence.first_day, last)
+        p
+        for p in world.practitioners()
+        if p.id != person.id
+        and p.id != world.cast.get("unbuddied")
+        and p.employed_on(absence.first_day)
+        and p.employed_on(last)
+        and world.free(p.id, absence.first_day, last)
     ]
     # Else a colleague at work throughout: same team and grade first, then the team, then anyone.
     colleagues.sort(key=lambda p: (p.team != person.team, p.grade != person.grade, p.id))
     return [p.id for p in colleagues[:1]]
-

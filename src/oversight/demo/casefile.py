@@ -16,7 +16,11 @@ def build_contacts(world: World) -> None:
     """Face-to-face contacts at the risk-appropriate interval, phone and other contacts between.
     Two open cases have not been seen for too long (DQ-SEEN)."""
     rng, today = world.rng, world.today
-    eligible = [c for c in world.cases if c.closed is None and c.opened <= today - timedelta(days=70) and c.risk in ("low", "medium")]
+    eligible = [
+        c
+        for c in world.cases
+        if c.closed is None and c.opened <= today - timedelta(days=70) and c.risk in ("low", "medium")
+    ]
     marked = set(map(id, world.marked_cases.values()))
     unseen = rng.sample([c for c in eligible if id(c) not in marked], 2)
     for case in unseen:
@@ -38,14 +42,16 @@ def build_contacts(world: World) -> None:
                 if rng.random() < 0.35:
                     other = seen + timedelta(days=rng.randint(1, max(1, interval // 2)))
                     if other <= end and other.weekday() < 5:
-                        world.contacts.append((case, other, rng.choice(("phone", "phone", "phone", "video", "other"))))
+                        world.contacts.append(
+                            (case, other, rng.choice(("phone", "phone", "phone", "video", "other")))
+                        )
             day += timedelta(days=rng.randint(max(2, int(interval * 0.45)), interval - 1))
-        if case.closed is None and id(case) not in unseen_ids:
+        overdue = last_seen is None or (today - last_seen).days >= interval - 1
+        if case.closed is None and id(case) not in unseen_ids and overdue:
             # Whatever the stepping gave, an open case was seen within its interval.
-            if last_seen is None or (today - last_seen).days >= interval - 1:
-                final = world.wd_on_or_before(today)
-                if last_seen is None or final > last_seen:
-                    world.contacts.append((case, max(final, case.opened), "face_to_face"))
+            final = world.wd_on_or_before(today)
+            if last_seen is None or final > last_seen:
+                world.contacts.append((case, max(final, case.opened), "face_to_face"))
     world.contacts = _dedupe(world.contacts)
 
 
@@ -89,13 +95,17 @@ def build_milestones(world: World) -> None:
     marked = set(map(id, world.marked_cases.values()))
     for kind in ("assessment", "plan", "review"):
         overdue = [
-            (i, m) for i, m in enumerate(world.milestones)
-            if m[1] == kind and m[0].closed is None and today - timedelta(days=45) <= m[2] < today - timedelta(days=2)
+            (i, m)
+            for i, m in enumerate(world.milestones)
+            if m[1] == kind
+            and m[0].closed is None
+            and today - timedelta(days=45) <= m[2] < today - timedelta(days=2)
             and id(m[0]) not in marked
         ]
         if not overdue:
             overdue = [
-                (i, m) for i, m in enumerate(world.milestones)
+                (i, m)
+                for i, m in enumerate(world.milestones)
                 if m[1] == kind and m[0].closed is None and m[2] < today and id(m[0]) not in marked
             ]
         index, (case, _, due, _) = rng.choice(overdue)
@@ -137,11 +147,18 @@ def build_events(world: World) -> None:
             events.append(_event(world, case, "audit", rng.choice(days), rng.random() < 0.15, level=3))
     events = [e for e in events if e.by]
     events.sort(key=lambda e: (e.held, e.case.id, e.kind))
-    old = [e for e in events if world.history_start + timedelta(days=40) < e.held.date() < today - timedelta(days=40) and e.recorded]
+    old = [
+        e
+        for e in events
+        if world.history_start + timedelta(days=40) < e.held.date() < today - timedelta(days=40)
+        and e.recorded
+    ]
     overdue, late, other_author = rng.sample(old, 3)
     overdue.recorded = overdue.recorded_by = None
     late.recorded = record_moment(world, late.held, late.significant, True)
-    other_author.recorded_by = world.case_manager_on(other_author.case, other_author.held.date()) or other_author.recorded_by
+    other_author.recorded_by = (
+        world.case_manager_on(other_author.case, other_author.held.date()) or other_author.recorded_by
+    )
     for number, event in enumerate(events, start=1):
         event.id = f"M{number:04d}"
     world.events = events

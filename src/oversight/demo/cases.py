@@ -36,7 +36,9 @@ def build_cases(world: World) -> None:
     open_shares = [ORDERS[o][0] * sum(ORDERS[o][1]) for o in orders]
     for _ in range(scale.open_cases):
         order = rng.choices(orders, open_shares)[0]
-        cases.append(_case(world, order, today - timedelta(days=rng.randrange(0, _length(world, order))), None))
+        cases.append(
+            _case(world, order, today - timedelta(days=rng.randrange(0, _length(world, order))), None)
+        )
     keyed = sorted(((c.opened, rng.random()), c) for c in cases)
     world.cases = [c for _, c in keyed]
     for number, case in enumerate(world.cases, start=1):
@@ -117,7 +119,12 @@ def _allocate(world: World) -> None:
 
 
 def choose_holder(
-    world: World, case: Case, day: date, load: Counter, team: int | None = None, exclude: set[str] = frozenset()
+    world: World,
+    case: Case,
+    day: date,
+    load: Counter,
+    team: int | None = None,
+    exclude: set[str] = frozenset(),
 ) -> str:
     """The least loaded suitable practitioner present on `day` (in `team` when one is given)."""
     rng = world.rng

@@ -47,7 +47,7 @@ def build_world(*, seed: int, today: date, scale: str, service_id: str) -> World
     absences.build_sheets(world)
     scenario.spoil_sheets(world)
     rota.build_rota(world)
-    world.problems = rota.repair_cover(world)
+    world.cover_problems = rota.repair_cover(world)
     _number_absences(world)
     supervision.build_supervision(world)
     casefile.build_contacts(world)

@@ -48,21 +48,35 @@ def cover_facts(world: World) -> f.ServiceFacts:
     return f.ServiceFacts(
         service=f.Service(world.service_id, world.service_id, settings=PolicySettings()),
         staff=tuple(
-            f.Staff(p.id, p.name, p.role, p.start, p.end, p.discipline, p.employment, p.email) for p in world.staff
+            f.Staff(p.id, p.name, p.role, p.start, p.end, p.discipline, p.employment, p.email)
+            for p in world.staff
         ),
         reporting_lines=tuple(f.ReportingLine(l.staff, l.manager, l.start, l.end) for l in world.lines),
-        cases=tuple(f.Case(c.id, c.name, c.order_type, c.risk, c.opened, c.closed, c.date_of_birth, c.paired_worker) for c in world.cases),
+        cases=tuple(
+            f.Case(c.id, c.name, c.order_type, c.risk, c.opened, c.closed, c.date_of_birth, c.paired_worker)
+            for c in world.cases
+        ),
         allocations=tuple(f.Allocation(a.case.id, a.staff, a.start, a.end) for a in world.allocations),
-        buddies=tuple(f.BuddyNomination(n.staff, n.buddy, n.rank, n.start, n.end, n.approved_by) for n in world.buddies),
+        buddies=tuple(
+            f.BuddyNomination(n.staff, n.buddy, n.rank, n.start, n.end, n.approved_by) for n in world.buddies
+        ),
         absences=tuple(
             f.Absence(a.id, a.staff, a.kind, a.planned, a.first_day, a.expected_last_day, a.actual_last_day)
             for a in world.absences
         ),
         leave_sheets=tuple(
-            f.LeaveSheet(a.id, a.sheet.submitted.replace(tzinfo=LONDON), a.sheet.submitted_to, tuple(f.LeaveSheetLine(ln.case.id, ln.cover, ln.informed) for ln in a.sheet.lines))
-            for a in world.absences if a.sheet
+            f.LeaveSheet(
+                a.id,
+                a.sheet.submitted.replace(tzinfo=LONDON),
+                a.sheet.submitted_to,
+                tuple(f.LeaveSheetLine(ln.case.id, ln.cover, ln.informed) for ln in a.sheet.lines),
+            )
+            for a in world.absences
+            if a.sheet
         ),
-        reallocations=tuple(f.Reallocation(r.case.id, r.staff, r.start, r.end, r.by) for r in world.reallocations),
+        reallocations=tuple(
+            f.Reallocation(r.case.id, r.staff, r.start, r.end, r.by) for r in world.reallocations
+        ),
         duty_rota=tuple(f.DutyShift(day, staff) for day, staff in world.rota),
     )
 

@@ -21,8 +21,8 @@ from datetime import date, timedelta
 from oversight.demo.absences import keep_present, place
 from oversight.demo.cases import pick_paired_worker, suitable
 from oversight.demo.staff import month_add
-from oversight.policy.calendar import month_first_day, month_last_day, months_between
 from oversight.demo.world import Case, Reallocation, World
+from oversight.policy.calendar import month_first_day, month_last_day, months_between
 
 DTO = "detention_and_training_order"
 
@@ -41,13 +41,46 @@ def window_end_days(world: World) -> tuple[date, date]:
 def place_absences(world: World) -> None:
     cast, rng, t0 = world.cast, world.rng, anchor(world)
     # Today.
-    place(world, cast["trio_a"], "annual_leave", True, world.wd_before(t0, 3), world.wd_after(t0, 5), None, "now-leave")
-    place(world, cast["trio_s"], "sickness", False, world.wd_before(t0, 1), world.wd_after(t0, 2), None, "now-sick")
-    place(world, cast["duty_so"], "sickness", False, world.wd_before(t0, 2), world.wd_after(t0, 3), None, "now-duty")
+    place(
+        world,
+        cast["trio_a"],
+        "annual_leave",
+        True,
+        world.wd_before(t0, 3),
+        world.wd_after(t0, 5),
+        None,
+        "now-leave",
+    )
+    place(
+        world,
+        cast["trio_s"],
+        "sickness",
+        False,
+        world.wd_before(t0, 1),
+        world.wd_after(t0, 2),
+        None,
+        "now-sick",
+    )
+    place(
+        world,
+        cast["duty_so"],
+        "sickness",
+        False,
+        world.wd_before(t0, 2),
+        world.wd_after(t0, 3),
+        None,
+        "now-duty",
+    )
     sick_from = world.wd_before(t0, 30)
     keep_present(world, cast["long_sick_now"], month_first_day(sick_from.year, sick_from.month), sick_from)
     place(
-        world, cast["long_sick_now"], "sickness", False, world.wd_before(t0, 30), world.wd_after(t0, 10), None,
+        world,
+        cast["long_sick_now"],
+        "sickness",
+        False,
+        sick_from,
+        world.wd_after(t0, 10),
+        None,
         "long-sick-now",
     )
     for key in ("trio_b", "unbuddied"):
@@ -63,17 +96,20 @@ def place_absences(world: World) -> None:
     place(world, cast["long_sick_past"], "sickness", False, start, back, back, "long-sick-past")
 
     # Supervision gaps: annual leave over the end of a month, with no session that month.
-    months = [m for m in months_between(month_add(world.history_start, 2), month_add(world.today, -3))]
+    months = list(months_between(month_add(world.history_start, 2), month_add(world.today, -3)))
     taken = set(cast.values())
     pool = [
-        p.id for p in world.staff
-        if p.role in ("youth_justice_officer", "support_officer") and p.id not in taken
-        and p.start < world.history_start and p.end is None
+        p.id
+        for p in world.staff
+        if p.role in ("youth_justice_officer", "support_officer")
+        and p.id not in taken
+        and p.start < world.history_start
+        and p.end is None
     ]
     people = rng.sample(pool, 7)
     picked = rng.sample(months, 7) if len(months) >= 7 else [rng.choice(months) for _ in range(7)]
     tags = ("gap", "gap", "gap", "gap-unrecorded", "gap-late-return")
-    for person, month, tag in zip(people, picked, tags, strict=False):
+    for index, (person, month, tag) in enumerate(zip(people, picked, tags, strict=False)):
         last_working = world.calendar.last_working_day_of_month(*month)
         leave_first = world.wd_before(last_working, 7)
         leave_last = world.wd_after(month_last_day(*month), 2)
@@ -84,7 +120,7 @@ def place_absences(world: World) -> None:
             world.unrecorded_gaps.add((person, month))
         if tag == "gap-late-return":
             world.late_returns.add(person)
-        cast[tag if tag != "gap" else f"gap_{len([k for k in cast if k.startswith('gap_')])}"] = person
+        cast[f"gap_{index}"] = person
     # SUP-MONTHLY: a month with no supervision and no absence to explain it.
     missed, month = people[5], picked[5]
     keep_present(world, missed, month_first_day(*month), month_last_day(*month))
@@ -111,7 +147,11 @@ def settle_caseloads(world: World) -> None:
 
     # trio_s holds a detention and training order, with a paired worker who is at work today.
     if not any(c.order_type == DTO for c in open_of("trio_s")):
-        dtos = [c for c in world.cases if c.closed is None and c.order_type == DTO and c.paired_worker != cast["trio_s"]]
+        dtos = [
+            c
+            for c in world.cases
+            if c.closed is None and c.order_type == DTO and c.paired_worker != cast["trio_s"]
+        ]
         dtos.sort(key=lambda c: (c.team != 0, c.id))
         for case in dtos:
             if move_current(world, case, cast["trio_s"]):
@@ -121,8 +161,15 @@ def settle_caseloads(world: World) -> None:
         if case.order_type == DTO:
             case.paired_worker = pick_paired_worker(world, case, avoid=absent_today | {cast["trio_b"]})
     # trio_b ends up covering far more than 25 cases.
-    donors = [p.id for p in world.practitioners(team=0, role="youth_justice_officer") if p.id not in set(cast.values())]
-    while len(open_of("trio_b")) + len(open_of("trio_a")) + sum(c.order_type != DTO for c in open_of("trio_s")) < 29:
+    donors = [
+        p.id
+        for p in world.practitioners(team=0, role="youth_justice_officer")
+        if p.id not in set(cast.values())
+    ]
+    while (
+        len(open_of("trio_b")) + len(open_of("trio_a")) + sum(c.order_type != DTO for c in open_of("trio_s"))
+        < 29
+    ):
         moved = False
         for donor in sorted(donors, key=lambda d: -len(world.open_cases_of(d, t0))):
             movable = [c for c in world.open_cases_of(donor, t0) if c.order_type != DTO]
@@ -138,20 +185,27 @@ def settle_caseloads(world: World) -> None:
         if not any(move_current(world, case, other) for other in others):
             break
     # The unbuddied starter and the course-goers hold cases; the long-term sick one holds several.
-    for key, wanted, day in (("unbuddied", 2, t0), ("training_so_0", 4, first_course_day), ("long_sick_now", 3, t0)):
+    for key, wanted, day in (
+        ("unbuddied", 2, t0),
+        ("training_so_0", 4, first_course_day),
+        ("long_sick_now", 3, t0),
+    ):
         team = world.person(cast[key]).team
         while len(open_of(key, day)) < wanted:
             candidates = [
-                c for p in world.practitioners(team=team) if p.id not in set(cast.values())
+                c
+                for p in world.practitioners(team=team)
+                if p.id not in set(cast.values())
                 for c in world.open_cases_of(p.id, t0)
                 if suitable(world.person(cast[key]), c) and c.order_type != DTO
             ]
-            if not candidates or not move_current(world, sorted(candidates, key=lambda c: c.id)[0], cast[key]):
+            if not candidates or not move_current(world, min(candidates, key=lambda c: c.id), cast[key]):
                 break
     # COV-PAIRED: one detention and training order has no paired worker.
     busy = set(cast.values())
     unpaired = next(
-        c for c in world.cases
+        c
+        for c in world.cases
         if c.closed is None and c.order_type == DTO and world.case_manager_on(c, t0) not in busy
     )
     unpaired.paired_worker = None
@@ -160,13 +214,15 @@ def settle_caseloads(world: World) -> None:
 
 def move_current(world: World, case: Case, staff: str) -> bool:
     """Give the case's current allocation to `staff` instead (when they could have held it)."""
-    allocation = next(
-        (a for a in world.allocations_by_case().get(id(case), ()) if a.end is None), None
-    )
+    allocation = next((a for a in world.allocations_by_case().get(id(case), ()) if a.end is None), None)
     person = world.person(staff)
     if (
-        allocation is None or staff in world.holders(case) or case.paired_worker == staff
-        or person.start > allocation.start or person.end is not None
+        allocation is None
+        or staff in world.holders(case)
+        or case.paired_worker == staff
+        or person.start > allocation.start
+        or person.end is not None
+        or world.absence_on(staff, allocation.start) is not None
     ):
         return False
     allocation.staff = staff
@@ -193,12 +249,21 @@ def place_reallocations(world: World) -> None:
         for case in cases:
             last = until or world.horizon
             candidates = [
-                p for p in world.practitioners(team=team)
-                if p.id != staff and p.id not in (cast["unbuddied"], case.paired_worker) and suitable(p, case)
-                and p.employed_on(day) and p.employed_on(last) and world.free(p.id, day, min(last, world.horizon))
+                p
+                for p in world.practitioners(team=team)
+                if p.id != staff
+                and p.id not in (cast["unbuddied"], case.paired_worker)
+                and suitable(p, case)
+                and p.employed_on(day)
+                and p.employed_on(last)
+                and world.free(p.id, day, min(last, world.horizon))
             ] or [
-                p for p in world.practitioners(team=team)
-                if p.id != staff and p.id != cast["unbuddied"] and suitable(p, case) and p.employed_on(day)
+                p
+                for p in world.practitioners(team=team)
+                if p.id != staff
+                and p.id != cast["unbuddied"]
+                and suitable(p, case)
+                and p.employed_on(day)
                 and (p.end is None or p.end >= last)
             ]
             target = min(
@@ -213,12 +278,20 @@ def spoil_sheets(world: World) -> None:
     cast, rng = world.cast, world.rng
     window_start = world.today - timedelta(days=40)
     ordinary = sorted(
-        (a for a in world.absences if a.removable and a.expected_last_day < window_start
-         and a.first_day > world.history_start + timedelta(days=30) and a.staff not in set(cast.values())),
+        (
+            a
+            for a in world.absences
+            if a.removable
+            and a.expected_last_day < window_start
+            and a.first_day > world.history_start + timedelta(days=30)
+            and a.staff not in set(cast.values())
+        ),
         key=lambda a: (a.first_day, a.staff),
     )
     sheets = [a for a in ordinary if a.planned and a.sheet and len(a.sheet.lines) >= 2]
-    for absence, tag in zip(rng.sample(sheets, 3), ("sheet-missing", "sheet-late", "sheet-short"), strict=True):
+    for absence, tag in zip(
+        rng.sample(sheets, 3), ("sheet-missing", "sheet-late", "sheet-short"), strict=True
+    ):
         absence.tag = tag
         if tag == "sheet-missing":
             absence.sheet = None

@@ -40,8 +40,14 @@ def build_staff(world: World) -> None:
         first, last = next(names)
         email = f"{first}.{last}".lower().replace("'", "") + f"@{world.service_id.lower()}-yjs.example.org"
         person = Person(
-            id=f"S{next(counter):03d}", name=f"{first} {last}", role=role, start=start, team=team,
-            email=email, capacity=CAPACITY.get(role, 0.0), **extra,
+            id=f"S{next(counter):03d}",
+            name=f"{first} {last}",
+            role=role,
+            start=start,
+            team=team,
+            email=email,
+            capacity=CAPACITY.get(role, 0.0),
+            **extra,
         )
         return world.add_person(person)
 
@@ -71,9 +77,16 @@ def build_staff(world: World) -> None:
     so = {t: [p for p in members[t] if p.role == "support_officer"] for t in members}
     cast = world.cast
     cast.update(
-        long_sick_past=yjo[0][0].id, leaver_1=yjo[0][-1].id, trio_a=yjo[0][2].id, trio_s=yjo[0][3].id,
-        trio_b=yjo[0][4].id, long_sick_now=yjo[1][1].id, sheet_so=so[1][0].id, duty_so=so[3][0].id,
-        leaver_2=so[3][-1].id, agency_baseline=yjo[2][-1].id,
+        long_sick_past=yjo[0][0].id,
+        leaver_1=yjo[0][-1].id,
+        trio_a=yjo[0][2].id,
+        trio_s=yjo[0][3].id,
+        trio_b=yjo[0][4].id,
+        long_sick_now=yjo[1][1].id,
+        sheet_so=so[1][0].id,
+        duty_so=so[3][0].id,
+        leaver_2=so[3][-1].id,
+        agency_baseline=yjo[2][-1].id,
     )
     for index, person in enumerate(so[2]):
         cast[f"training_so_{index}"] = person.id
@@ -85,16 +98,26 @@ def build_staff(world: World) -> None:
     leaver_1.end = world.wd_on_or_before(month_add(today, -8) + timedelta(days=17))
     leaver_2 = world.person(cast["leaver_2"])
     leaver_2.end = world.wd_on_or_before(month_add(today, -3) + timedelta(days=13))
-    new_dtm = add("deputy_team_manager", first_monday_on_or_after(world, month_add(h, 7) + timedelta(days=2)), team=3)
+    new_dtm = add(
+        "deputy_team_manager", first_monday_on_or_after(world, month_add(h, 7) + timedelta(days=2)), team=3
+    )
     dtms[3].append(new_dtm)
-    starter_1 = add("youth_justice_officer", first_monday_on_or_after(world, leaver_1.end + timedelta(days=24)), team=0)
+    starter_1 = add(
+        "youth_justice_officer", first_monday_on_or_after(world, leaver_1.end + timedelta(days=24)), team=0
+    )
     starter_3 = add(
-        "support_officer", first_monday_on_or_after(world, leaver_2.end + timedelta(days=12)), team=3,
+        "support_officer",
+        first_monday_on_or_after(world, leaver_2.end + timedelta(days=12)),
+        team=3,
         employment="agency",
     )
-    starter_2 = add("youth_justice_officer", first_monday_on_or_after(world, today - timedelta(days=66)), team=1)
+    starter_2 = add(
+        "youth_justice_officer", first_monday_on_or_after(world, today - timedelta(days=66)), team=1
+    )
     unbuddied = add(
-        "youth_justice_officer", first_monday_on_or_after(world, today - timedelta(days=38)), team=2,
+        "youth_justice_officer",
+        first_monday_on_or_after(world, today - timedelta(days=38)),
+        team=2,
         employment="agency",
     )
     starter_2.capacity, unbuddied.capacity = 0.7, 0.35
@@ -103,7 +126,10 @@ def build_staff(world: World) -> None:
     members[1].append(starter_2)
     members[2].append(unbuddied)
     cast.update(
-        starter_1=starter_1.id, starter_2=starter_2.id, starter_3=starter_3.id, unbuddied=unbuddied.id,
+        starter_1=starter_1.id,
+        starter_2=starter_2.id,
+        starter_3=starter_3.id,
+        unbuddied=unbuddied.id,
         new_deputy=new_dtm.id,
     )
 
@@ -187,14 +213,20 @@ def _buddies(world: World, members: dict[int, list[Person]], dtms) -> None:
         staff, buddy = world.person(staff_id), world.person(buddy_id)
         rank = 1 + max((n.rank for n in world.buddies if n.staff == staff_id), default=0)
         end = min((d for d in (staff.end, buddy.end) if d), default=None)
-        world.buddies.append(Nomination(staff_id, buddy_id, rank, max(staff.start, buddy.start), end, approved_by))
+        world.buddies.append(
+            Nomination(staff_id, buddy_id, rank, max(staff.start, buddy.start), end, approved_by)
+        )
 
     def deputy_of(staff_id: str) -> str:
         return next(line.manager for line in world.lines if line.staff == staff_id)
 
     # Approved cross-grade: support officers of teams 1 and 3 may also turn to a youth justice officer.
     for t in (1, 3):
-        yjos = [p for p in members[t] if p.role == "youth_justice_officer" and p.end is None and p.id not in outside]
+        yjos = [
+            p
+            for p in members[t]
+            if p.role == "youth_justice_officer" and p.end is None and p.id not in outside
+        ]
         for index, person in enumerate(p for p in members[t] if p.role == "support_officer"):
             if person.id not in outside:
                 nominate(person.id, yjos[index % len(yjos)].id, deputy_of(person.id))
@@ -203,7 +235,9 @@ def _buddies(world: World, members: dict[int, list[Person]], dtms) -> None:
     team3_yjo = next(p for p in members[3] if p.role == "youth_justice_officer")
     nominate(cast["duty_so"], team3_yjo.id, None)
     specialist = next(p for p in members[1] if p.role == "specialist")
-    team1_yjo = next(p for p in members[1] if p.role == "youth_justice_officer" and p.id != cast["long_sick_now"])
+    team1_yjo = next(
+        p for p in members[1] if p.role == "youth_justice_officer" and p.id != cast["long_sick_now"]
+    )
     nominate(specialist.id, team1_yjo.id, None)
     cast["unapproved_specialist"] = specialist.id
 

@@ -76,12 +76,10 @@ class Planner:
                 count += 1
                 stretch = self.rng.randint(18, 19) if slip and count == 3 else self.rng.randint(10, 13)
                 target = previous + timedelta(days=stretch)
-                chosen = None
-                for day in reversed(world.wd_between(previous + timedelta(days=1), target)):
-                    supervisor = self.feasible(person.id, day)
-                    if supervisor:
-                        chosen = (day, supervisor)
-                        break
+                # The latest day up to the target when both are in, else the first one after it.
+                before = reversed(world.wd_between(previous + timedelta(days=1), target))
+                after = world.wd_between(target + timedelta(days=1), target + timedelta(days=60))
+                chosen = self._first_feasible(person.id, [*before, *after])
                 if chosen is None or chosen[0] > world.today:
                     break
                 self.hold(person, *chosen)
@@ -97,7 +95,11 @@ class Planner:
             pending = None  # the absence that left a gap, until the first session back
             for month in self.months:
                 first, last = month_first_day(*month), month_last_day(*month)
-                days = [d for d in world.wd_between(first, last) if person.employed_on(d) and self.manager_on(person.id, d)]
+                days = [
+                    d
+                    for d in world.wd_between(first, last)
+                    if person.employed_on(d) and self.manager_on(person.id, d)
+                ]
                 if not days:
                     continue
                 reason = world.skip_months.get((person.id, month))
@@ -142,7 +144,8 @@ class Planner:
     def _gap_absence(self, staff: str, month: Month):
         first, last = month_first_day(*month), month_last_day(*month)
         touching = [
-            a for a in self.world.absences_of(staff)
+            a
+            for a in self.world.absences_of(staff)
             if a.first_day <= last and (a.actual_last_day is None or a.actual_last_day >= first)
         ]
         return max(touching, key=lambda a: a.actual_last_day or date.max) if touching else None
@@ -185,9 +188,15 @@ def _case_discussions(world: World) -> None:
         if (person.id, month) in world.omitted:
             first, last = month_first_day(*month), month_last_day(*month)
             whole = [
-                c for c in cases
-                if c.opened < first and (c.closed is None or c.closed > last)
-                and all(a.staff == person.id for a in world.allocations_by_case()[id(c)] if a.start <= last and (a.end is None or a.end >= first))
+                c
+                for c in cases
+                if c.opened < first
+                and (c.closed is None or c.closed > last)
+                and all(
+                    a.staff == person.id
+                    for a in world.allocations_by_case()[id(c)]
+                    if a.start <= last and (a.end is None or a.end >= first)
+                )
                 and not any(r.case is c for r in world.reallocations)
             ]
             if whole:
@@ -225,8 +234,13 @@ def _cover_discussions(world: World, planner: Planner) -> None:
         for month in months_between(lo, hi):
             if (id(case), month) in discussed:
                 continue
-            first, last = max(month_first_day(*month), case.opened), min(case.closed or date.max, month_last_day(*month))
-            managers = sorted({a.staff for a in by_case[id(case)] if a.start <= last and (a.end is None or a.end >= first)})
+            first, last = (
+                max(month_first_day(*month), case.opened),
+                min(case.closed or date.max, month_last_day(*month)),
+            )
+            managers = sorted(
+                {a.staff for a in by_case[id(case)] if a.start <= last and (a.end is None or a.end >= first)}
+            )
             if any(formal_by.get((m, month)) for m in managers):
                 continue
             if any(world.skip_months.get((m, month)) == "missed" for m in managers):
@@ -243,7 +257,9 @@ def _colleague_session(world, case, month, managers, formal_by, reallocations) -
     candidates = [r.staff for r in reallocations if r.start <= last and (r.end is None or r.end >= first)]
     for manager in managers:
         nominations = [
-            n for n in world.buddies if n.staff == manager and n.start <= last and (n.end is None or n.end >= first)
+            n
+            for n in world.buddies
+            if n.staff == manager and n.start <= last and (n.end is None or n.end >= first)
         ]
         candidates += [n.buddy for n in sorted(nominations, key=lambda n: n.rank)]
     team = world.person(managers[0]).team if managers else case.team
@@ -263,7 +279,9 @@ def _records_and_actions(world: World) -> None:
             risk = discussion.case.risk
             discussion.depth = "in_depth" if rng.random() < IN_DEPTH[risk] else "check_in"
             discussion.significant = rng.random() < SIGNIFICANT_SHARE
-            recorded = record_moment(world, session.held, discussion.significant, rng.random() < LATE_RECORD_SHARE)
+            recorded = record_moment(
+                world, session.held, discussion.significant, rng.random() < LATE_RECORD_SHARE
+            )
             if recorded.date() <= today:
                 discussion.recorded, discussion.recorded_by = recorded, session.supervisor
             chance = 0.5 if discussion.depth == "in_depth" else 0.12
@@ -306,8 +324,11 @@ def _spoil_records(world: World) -> None:
     rng = world.rng
     older = world.today - timedelta(days=40)
     pool = [
-        (s, d) for s in world.sessions if s.day < older and s.day > world.history_start + timedelta(days=40)
-        for d in s.discussions if d.recorded is not None
+        (s, d)
+        for s in world.sessions
+        if s.day < older and s.day > world.history_start + timedelta(days=40)
+        for d in s.discussions
+        if d.recorded is not None
     ]
     picks = rng.sample(pool, 7)
     for session, discussion in picks[:4]:
@@ -329,8 +350,10 @@ def _gap_records(world: World, planner: Planner) -> None:
                 continue
             first, last = month_first_day(*month), month_last_day(*month)
             holding = any(
-                a.start <= last and (a.end is None or a.end >= first)
-                and a.case.opened <= last and (a.case.closed is None or a.case.closed >= max(first, a.start))
+                a.start <= last
+                and (a.end is None or a.end >= first)
+                and a.case.opened <= last
+                and (a.case.closed is None or a.case.closed >= max(first, a.start))
                 for a in world.allocations_of(person.id)
             )
             if not holding or planner._absent_days(person.id, month) < 5:
@@ -348,7 +371,11 @@ def _group_and_peer_sessions(world: World, planner: Planner) -> None:
     for team in range(world.scale.teams):
         manager = next(p for p in world.staff if p.role == "team_manager" and p.team == team)
         for month in planner.months:
-            days = [d for d in world.wd_between(month_first_day(*month), month_last_day(*month)) if d <= world.today]
+            days = [
+                d
+                for d in world.wd_between(month_first_day(*month), month_last_day(*month))
+                if d <= world.today
+            ]
             if len(days) < 12:
                 continue
             for kind, day, lead in (
@@ -366,4 +393,6 @@ def _group_and_peer_sessions(world: World, planner: Planner) -> None:
                 if lead is None or not world.present(lead, day) or len(present) < 2:
                     continue
                 held = world.at(day, 13 if kind == "group" else 10, 30 if kind == "group" else 0)
-                world.sessions.append(Session(kind, lead, sorted(present), held, 90 if kind == "group" else 60))
+                world.sessions.append(
+                    Session(kind, lead, sorted(present), held, 90 if kind == "group" else 60)
+                )

@@ -13,8 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from oversight.policy.calendar import WorkingCalendar
 from oversight.demo.scales import Scale
+from oversight.policy.calendar import WorkingCalendar
 
 PRACTITIONERS = ("youth_justice_officer", "support_officer", "specialist")
 
@@ -228,6 +228,7 @@ class World:
     late_returns: set[str] = field(default_factory=set)
     omitted: set[tuple[str, tuple[int, int]]] = field(default_factory=set)
     marked_cases: dict[str, Case] = field(default_factory=dict)  # scenario role -> case
+    cover_problems: list = field(default_factory=list)  # unintended cover findings left (none expected)
     working_days: list[date] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -256,7 +257,9 @@ class World:
         return self.working_days[bisect_right(self.working_days, day) - 1]
 
     def wd_between(self, first: date, last: date) -> list[date]:
-        return self.working_days[bisect_left(self.working_days, first) : bisect_right(self.working_days, last)]
+        return self.working_days[
+            bisect_left(self.working_days, first) : bisect_right(self.working_days, last)
+        ]
 
     # -- people --------------------------------------------------------------------------
     def add_person(self, person: Person) -> Person:

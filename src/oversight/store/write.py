@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from oversight.audit.models import AuditEvent
+from oversight.audit import services as audit
 from oversight.cover import models as cover
 from oversight.people import models as people
 from oversight.policy import facts as f
@@ -137,10 +137,12 @@ def replace_service(facts: f.ServiceFacts, *, actor: str, progress: Progress | N
         sync.remove_stale()
         if not report.unchanged:
             totals = report.totals()
-            AuditEvent.objects.create(
+            audit.record(
                 service=service,
                 actor=actor,
-                action="exchange.load",
+                action="load",
+                object_type="service",
+                object_ref=service.ref,
                 summary=f"Loaded service {service.ref}: {totals.added} added, {totals.changed} changed, {totals.removed} removed",
                 details={name: vars(t) for name, t in report.tables.items()},
             )
