@@ -23,13 +23,27 @@ SHOWN_TESTS = 8
 
 
 def code_places(rule_id: str) -> list[str]:
+    """The functions whose code cites the rule (`# RULE-ID`), by file: stable while lines move."""
     pattern = re.compile(rf"#.*\b{re.escape(rule_id)}\b")
     places = []
     for path in sorted(p for p in POLICY.glob("*.py") if p.name not in {"settings.py", "catalogue.py"}):
-        for number, line in enumerate(path.read_text().splitlines(), 1):
-            if pattern.search(line):
-                places.append(f"[`{path.relative_to(ROOT)}:{number}`](../{path.relative_to(ROOT)}#L{number})")
-                break
+        source = path.read_text()
+        lines = source.splitlines()
+        cited = {n for n, line in enumerate(lines, 1) if pattern.search(line)}
+        if not cited:
+            continue
+        functions = sorted(
+            node.name
+            for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.FunctionDef) and any(node.lineno <= n <= node.end_lineno for n in cited)
+            and not any(  # the innermost function only
+                isinstance(inner, ast.FunctionDef) and inner is not node
+                and node.lineno <= inner.lineno and any(inner.lineno <= n <= inner.end_lineno for n in cited)
+                for inner in ast.walk(node)
+            )
+        )
+        names = ", ".join(f"`{name}`" for name in functions) or "module"
+        places.append(f"[`{path.relative_to(ROOT)}`](../{path.relative_to(ROOT)}) ({names})")
     return places
 
 

@@ -15,6 +15,10 @@ def main(argv: list[str] | None = None) -> None:
 
     try:
         execute_from_command_line(args)
+    except BrokenPipeError:
+        # The reader went away (`oversight findings | head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
     except KeyboardInterrupt:
         sys.stderr.write("oversight: interrupted; nothing half-written was kept\n")
         sys.exit(130)

@@ -293,11 +293,10 @@ def _records_and_actions(world: World) -> None:
 def record_moment(world: World, held: datetime, significant: bool, late: bool) -> datetime:
     """When the manager writes the record: within 24 hours if significant, else within 5 working days."""
     rng = world.rng
-    if significant:
-        hours = rng.randint(30, 70) if late else rng.choice((1, 2, 3, 4, 18, 20))
-        return held + timedelta(hours=hours, minutes=rng.choice((0, 10, 25)))
+    if significant and not late:
+        return held + timedelta(hours=rng.choice((1, 2, 3, 4, 18, 20)), minutes=rng.choice((0, 10, 25)))
     if late:
-        day = world.wd_after(held.date(), rng.randint(6, 9))
+        day = world.wd_after(held.date(), rng.randint(2, 3) if significant else rng.randint(6, 9))
     else:
         k = rng.choices((0, 1, 2, 3, 4), (25, 30, 20, 15, 10))[0]
         day = held.date() if k == 0 else world.wd_after(held.date(), k)

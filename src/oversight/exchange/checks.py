@@ -220,14 +220,16 @@ def _not_themselves(r: Reader, document: Row) -> None:
 # -- overlaps ------------------------------------------------------------------------------
 def _overlaps(r: Reader, document: Row, skip: _Skip) -> None:
     # A case has one case manager at a time; a person one line manager at a time; and a person
-    # cannot start an absence while still absent. An absence with no actual_last_day has not
-    # ended (EXCHANGE.md), so it overlaps every later absence of the same person.
+    # cannot book two absences over the same days. An absence with no return recorded is judged
+    # here by its expected last day, so that leave can be booked ahead while another absence runs.
     _no_overlap(r, _rows(document, "allocations"), "case", "from", "to", skip)
     _no_overlap(r, _rows(document, "reporting_lines"), "staff", "from", "to", skip)
-    _no_overlap(r, _rows(document, "absences"), "staff", "first_day", "actual_last_day", skip)
+    _no_overlap(r, _rows(document, "absences"), "staff", "first_day", "actual_last_day", skip, "expected_last_day")
 
 
-def _no_overlap(r: Reader, rows: list[Row], owner: str, first: str, last: str, skip: _Skip) -> None:
+def _no_overlap(
+    r: Reader, rows: list[Row], owner: str, first: str, last: str, skip: _Skip, fallback: str | None = None
+) -> None:
     """Report each pair of overlapping ranges of one owner, at the later record of the document.
 
     A sweep in order of start compares each range with the one reaching furthest so far, so that a
@@ -236,18 +238,25 @@ def _no_overlap(r: Reader, rows: list[Row], owner: str, first: str, last: str, s
     groups: dict[Any, list[tuple[int, Row]]] = defaultdict(list)
     for index, row in enumerate(rows):
         usable = row.has(owner) and row.has(first) and row.values.get(last) is not INVALID
+        if fallback is not None and usable and row.values.get(last) is None:
+            usable = row.has(fallback)
         if usable and id(row) not in skip:
             groups[row.values[owner]].append((index, row))
     for members in groups.values():
         members.sort(key=lambda member: (member[1].values[first], member[0]))
+
+        def end_of(row: Row) -> date | None:
+            value = row.values[last]
+            return row.values[fallback] if value is None and fallback is not None else value
+
         furthest: tuple[int, Row] | None = None
         for index, row in members:
             if furthest is not None:
-                end: date | None = furthest[1].values[last]
+                end: date | None = end_of(furthest[1])
                 if end is None or end >= row.values[first]:
                     earlier, later = sorted([furthest, (index, row)], key=lambda member: member[0])
                     r.problem(later[1].at, f"overlaps the {row.layout.what} at {earlier[1].at}")
-            if furthest is None or _reaches_further(row.values[last], furthest[1].values[last]):
+            if furthest is None or _reaches_further(end_of(row), end_of(furthest[1])):
                 furthest = (index, row)
 
 

@@ -22,4 +22,4 @@ def evaluate(facts: ServiceFacts, as_of: datetime) -> list[Finding]:
 def cover_at(facts: ServiceFacts, at: datetime) -> list[CoverAnswer]:
     """The named contact of every case open at a moment, by case id."""
     judgement = Judgement.at(facts, at)
-    return resolve_day(facts, judgement.today, known_at=judgement.as_of)
+    return resolve_day(judgement.facts, judgement.today, known_at=judgement.as_of)

@@ -7,7 +7,7 @@ dates (`start`/`end`) are inclusive, and `end=None` means "still in force".
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
 
@@ -293,6 +293,19 @@ class ServiceFacts:
     @property
     def settings(self) -> PolicySettings:
         return self.service.settings
+
+    def known_on(self, today: date) -> ServiceFacts:
+        """The facts as they stand on `today`: an absence that has not begun and has no return
+        recorded runs to its expected last day. Only an absence that has begun runs on until a
+        return is recorded (RULES.md: "a person whose absence has begun counts as absent, also past
+        the expected last day"), so a holiday booked for next week does not look endless."""
+        booked = [
+            replace(a, actual_last_day=a.expected_last_day)
+            if a.actual_last_day is None and a.first_day > today
+            else a
+            for a in self.absences
+        ]
+        return replace(self, absences=tuple(booked)) if booked != list(self.absences) else self
 
     # -- indexes ---------------------------------------------------------------------------
     @cached_property

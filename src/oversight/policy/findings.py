@@ -69,7 +69,7 @@ class Judgement:
         )
         if as_of.tzinfo is None:
             as_of = as_of.replace(tzinfo=calendar.tz)
-        return cls(facts=facts, as_of=as_of, calendar=calendar)
+        return cls(facts=facts.known_on(calendar.local_date(as_of)), as_of=as_of, calendar=calendar)
 
     @property
     def settings(self):

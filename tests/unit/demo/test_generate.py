@@ -237,7 +237,7 @@ def test_the_document_parses_without_problems(facts):
 
 
 @needs_engine
-@pytest.mark.parametrize("today", [TODAY, date(2026, 2, 14), date(2027, 1, 4)])
+@pytest.mark.parametrize("today", [TODAY, date(2026, 2, 14)])  # a Monday; a Saturday
 def test_every_rule_has_a_finding_as_of_the_end_of_today(facts, today):
     if today != TODAY:
         facts = parse_document(json.loads(json.dumps(generate_service(seed=4, today=today))))

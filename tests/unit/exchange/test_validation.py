@@ -343,9 +343,11 @@ CASES = [
          "overlaps the reporting line at $.reporting_lines[4]"),
     case("absences-overlap", put("absences", 2, "first_day", "2026-01-02"), "$.absences[2]",
          "overlaps the absence at $.absences[0]"),
-    # An absence with no return recorded has not ended, so a later one cannot start.
-    case("absence-not-ended", put("absences", 0, "actual_last_day", None), "$.absences[2]",
-         "overlaps the absence at $.absences[0]"),
+    # An absence with no return recorded is checked against later ones by its expected last day:
+    # booking leave while another absence runs is allowed, booking it over the expected days is not.
+    case("absence-not-ended",
+         lambda d: (put("absences", 0, "actual_last_day", None)(d), put("absences", 0, "expected_last_day", "2026-02-10")(d)),
+         "$.absences[2]", "overlaps the absence at $.absences[0]"),
     case("paired-worker-is-case-manager", put("cases", 1, "paired_worker", "S1"), "$.cases[1].paired_worker",
          "is the case manager in the allocation at $.allocations[1]"),
     # -- records of discussions -------------------------------------------------------------
@@ -436,3 +438,11 @@ def test_references_are_not_reported_against_a_list_whose_ids_could_not_be_read(
 
 def test_every_policy_setting_can_be_written():
     assert set(SETTING_KINDS) == set(PolicySettings.names())
+
+
+def test_leave_can_be_booked_ahead_while_another_absence_runs():
+    """An absence with no return recorded blocks only its expected days, not every later booking."""
+    document = full_document()
+    put("absences", 0, "actual_last_day", None)(document)
+    facts = parse_document(document)
+    assert [a.id for a in facts.absences if a.staff == "S1"] == ["A1", "A3"]

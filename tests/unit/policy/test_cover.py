@@ -6,9 +6,11 @@ before and Fri 2026-03-13 the day after.
 
 from __future__ import annotations
 
+from datetime import date
+
 from oversight.policy.cover import PassedOver, Via, resolve_day
 
-from .builders import cover_line, cover_on, judge, small_service, team
+from .builders import cover_line, cover_on, judge, moment, small_service, team
 
 BEFORE, FIRST, MIDDLE, LAST, AFTER = "2026-03-09", "2026-03-10", "2026-03-11", "2026-03-12", "2026-03-13"
 
@@ -338,3 +340,20 @@ def test_only_cases_open_that_day_are_resolved():
     b = office().case("C2", manager="Y2", opened="2025-06-02", closed=BEFORE)
     assert set(cover_on(b.build(), BEFORE)) == {"C1", "C2"}
     assert set(cover_on(b.build(), FIRST)) == {"C1"}
+
+
+def test_booked_leave_that_has_not_begun_ends_on_its_expected_last_day():
+    """RULES.md: only "a person whose absence has begun counts as absent, also past the expected last
+    day"; a holiday booked for next week is judged by its expected dates."""
+    from oversight.policy.engine import cover_at
+
+    b = team().person("Y1", manager="D1").person("Y2", manager="D1").buddy("Y1", "Y2")
+    b.case("C1", manager="Y1", opened="2025-06-02")
+    b.absence("L1", "Y1", "2026-03-09", None, expected="2026-03-13")
+    facts = b.build()
+    booked = facts.known_on(date(2026, 3, 2))
+    assert booked.is_present("Y1", date(2026, 3, 16))  # after the expected last day: back
+    assert not booked.is_present("Y1", date(2026, 3, 10))
+    begun = facts.known_on(date(2026, 3, 10))
+    assert not begun.is_present("Y1", date(2026, 3, 16))  # begun, no return recorded: still away
+    assert cover_at(facts, moment("2026-03-16 10:00"))[0].via == "buddy"
