@@ -37,7 +37,9 @@ def service_for(ref: str | None) -> people.Service:
     return services[0]
 
 
-def service_facts(service: people.Service) -> f.ServiceFacts:
+def service_facts(service: people.Service, *, with_casework: bool = True) -> f.ServiceFacts:
+    """The whole service. `with_casework=False` leaves out supervision, oversight events, contacts
+    and milestones: what cover resolution and the access policy need is loaded far faster."""
     tz = ZoneInfo(service.timezone)
 
     def local(moment):
@@ -125,30 +127,30 @@ def service_facts(service: people.Service) -> f.ServiceFacts:
         cover_confirmations=cover_confirmations,
         reallocations=reallocations,
         duty_rota=duty_rota,
-        supervisions=_supervisions(sid, local),
-        gap_records=tuple(
+        supervisions=_supervisions(sid, local) if with_casework else (),
+        gap_records=() if not with_casework else tuple(
             f.GapRecord(staff=s, month=m, recorded=local(r), by=b)
             for s, m, r, b in sup.GapRecord.objects.filter(service_id=sid).values_list(
                 "staff__ref", "month", "recorded", "by__ref"
             )
         ),
-        frequency_overrides=tuple(
+        frequency_overrides=() if not with_casework else tuple(
             f.FrequencyOverride(staff=s, every_days=e, start=st, end=en)
             for s, e, st, en in sup.FrequencyOverride.objects.filter(service_id=sid).values_list(
                 "staff__ref", "every_days", "start", "end"
             )
         ),
-        oversight_events=tuple(
+        oversight_events=() if not with_casework else tuple(
             f.OversightEvent(id=r, case=c, kind=k, held=local(h), by=b, significant=s, recorded=local(rc), recorded_by=rb)
             for r, c, k, h, b, s, rc, rb in sup.OversightEvent.objects.filter(service_id=sid).values_list(
                 "ref", "case__ref", "kind", "held", "by__ref", "significant", "recorded", "recorded_by__ref"
             )
         ),
-        contacts=tuple(
+        contacts=() if not with_casework else tuple(
             f.Contact(case=c, day=d, kind=k)
             for c, d, k in people.Contact.objects.filter(service_id=sid).values_list("case__ref", "day", "kind")
         ),
-        milestones=tuple(
+        milestones=() if not with_casework else tuple(
             f.Milestone(case=c, kind=k, due=d, completed=co)
             for c, k, d, co in people.Milestone.objects.filter(service_id=sid).values_list(
                 "case__ref", "kind", "due", "completed"
