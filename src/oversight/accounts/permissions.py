@@ -16,9 +16,9 @@ from django.utils import timezone
 from oversight.accounts.selectors import Identity, identity_for
 from oversight.audit import services as audit
 from oversight.people.models import Case
-from oversight.policy.access import CaseAccess, case_access, visible_cases
+from oversight.policy.access import SENIOR_ROLES, CaseAccess, case_access, visible_cases
 from oversight.policy.calendar import WorkingCalendar
-from oversight.policy.facts import ServiceFacts
+from oversight.policy.facts import MANAGER_ROLES, ServiceFacts
 from oversight.store.read import service_facts
 
 _FACTS_ATTR = "_oversight_cover_facts"
@@ -77,3 +77,69 @@ def caseload_for(request, identity: Identity | None = None) -> dict[str, CaseAcc
     identity = identity or require_identity(request)
     now, today = local_now(identity)
     return visible_cases(cover_facts(request, identity), identity.viewer, today, known_at=now)
+
+
+# -- page policies -----------------------------------------------------------------------------
+# Every view declares who may reach it, with `@page_policy(...)`. The authorization matrix test
+# walks the URL configuration and fails for any view without a declared policy, so a new page
+# cannot ship without a decision. The coarse check here (signed in, role) comes first; views of a
+# child's case then decide the case itself with `case_for`.
+
+PAGE_POLICIES = {
+    "public": "anyone, signed in or not (sign-in pages, health)",
+    "signed_in": "any signed-in person with an account in a service",
+    "case": "signed in; the case itself is decided by the access policy (404 when refused)",
+    "manager": "deputy team managers and above (their own reporting line only)",
+    "reports": "senior managers and the performance team (service-wide figures, no case narrative)",
+    "administrator": "administrators (settings and accounts, no case narrative)",
+}
+
+
+def page_policy(policy: str):
+    """Declare and enforce a view's page policy (one of PAGE_POLICIES)."""
+    if policy not in PAGE_POLICIES:
+        raise ValueError(f"unknown page policy {policy!r}")
+
+    def decorate(view):
+        from functools import wraps
+
+        from django.contrib.auth.views import redirect_to_login
+
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if policy != "public":
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                identity = require_identity(request)
+                if not _role_allows(request, identity, policy):
+                    audit.record(
+                        service=identity.service, actor=identity.label, action="denied", object_type="page",
+                        object_ref=request.path[:200], summary=f"Refused page ({policy})",
+                    )
+                    raise Http404("Page not found")
+            return view(request, *args, **kwargs)
+
+        wrapped.page_policy = policy
+        return wrapped
+
+    return decorate
+
+
+def _role_allows(request, identity: Identity, policy: str) -> bool:
+    if policy in ("signed_in", "case"):
+        return True
+    if policy == "administrator":
+        return identity.viewer.administrator
+    role = _role(request, identity)
+    if policy == "manager":
+        return role in MANAGER_ROLES
+    if policy == "reports":
+        return identity.viewer.performance or role in SENIOR_ROLES
+    return False
+
+
+def _role(request, identity: Identity) -> str | None:
+    if identity.viewer.staff is None:
+        return None
+    person = cover_facts(request, identity).staff_by_id.get(identity.viewer.staff)
+    return person.role if person else None
