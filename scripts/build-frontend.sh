@@ -32,12 +32,12 @@ npm install --no-audit --no-fund --ignore-scripts --save-exact \
 # One stylesheet. MOJ's base module configures GOV.UK Frontend, so the font and the asset path
 # are set there (setting $govuk-* afterwards fails with "module already loaded").
 # - Font: Arial. Oversight is not on GOV.UK, so no GDS Transport (and no @font-face at all).
-# - Assets: "" makes url(images/...) relative to the stylesheet, i.e. static/vendor/images/,
-#   which works under any STATIC_URL and with hashed (manifest) static storage.
+# - Assets: "../" makes url(../images/...) relative to the stylesheet (static/vendor/css/), i.e.
+#   static/vendor/images/, which works under any STATIC_URL and with hashed (manifest) static storage.
 cat > oversight.scss <<'SCSS'
 @use "node_modules/@ministryofjustice/frontend/moj/base" with (
   $moj-font-family: (arial, sans-serif),
-  $moj-assets-path: ""
+  $moj-assets-path: "../"
 );
 @use "node_modules/govuk-frontend/dist/govuk";
 @use "node_modules/@ministryofjustice/frontend/moj/all";
@@ -63,7 +63,7 @@ strip_map node_modules/htmx.org/dist/htmx.min.js "$OUT/js/htmx.min.js"
 strip_map node_modules/axe-core/axe.min.js "$OUT/js/axe.min.js"
 
 # Images: exactly those the stylesheet refers to, from MOJ's or GOV.UK's images folder.
-for name in $(grep -o 'url("\{0,1\}images/[^")]*' oversight-frontend.min.css | sed 's|.*images/||' | sort -u); do
+for name in $(grep -o 'url("\{0,1\}\.\./images/[^")]*' oversight-frontend.min.css | sed 's|.*images/||' | sort -u); do
   if [ "$name" = "govuk-crest.svg" ]; then
     # GOV.UK branding (the footer's Crown copyright crest, .govuk-footer__copyright-logo), which
     # Oversight must not show. An empty image keeps collectstatic's URL check satisfied.

@@ -48,7 +48,9 @@ class PageParser(HTMLParser):
         if tag == "style":
             self.style_elements += 1
         for name in ("src", "href"):
-            if attrs.get(name, "").startswith(settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL):
+            if attrs.get(name, "").startswith(
+                settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+            ):
                 self.static_urls.append(attrs[name])
 
     def handle_endtag(self, tag):
@@ -85,6 +87,7 @@ def signed_in(client, user):
 
 
 # --- the style guide and the base template --------------------------------------------------------
+
 
 @pytest.mark.django_db
 def test_style_guide_needs_sign_in(client):
@@ -169,8 +172,13 @@ def test_ids_on_the_style_guide_are_unique(signed_in):
 def test_every_static_file_the_base_template_refers_to_exists(signed_in):
     page = parse(signed_in.get(DESIGN).content.decode())
     paths = {static_path(url) for url in page.static_urls}
-    assert {"vendor/css/oversight-frontend.min.css", "web/oversight.css", "web/init.js",
-            "vendor/js/htmx.min.js", "web/favicon.svg"} <= paths
+    assert {
+        "vendor/css/oversight-frontend.min.css",
+        "web/oversight.css",
+        "web/init.js",
+        "vendor/js/htmx.min.js",
+        "web/favicon.svg",
+    } <= paths
     for path in paths:
         assert finders.find(path), f"missing static file {path}"
 
@@ -178,18 +186,29 @@ def test_every_static_file_the_base_template_refers_to_exists(signed_in):
 def test_the_files_that_static_files_refer_to_exist():
     """The stylesheet's images and init.js's imports (relative URLs) resolve to vendored files."""
     css_path = Path(finders.find("vendor/css/oversight-frontend.min.css"))
-    css = css_path.read_text()
-    images = set(re.findall(r'url\("?(images/[^")]+)', css))
+    images = set(re.findall(r'url\("?([^")]+)', css_path.read_text()))
     assert images
     for image in images:
-        assert finders.find(f"vendor/css/{image}") or (css_path.parent / image).exists() \
-            or finders.find(f"vendor/{image}"), image
+        assert not image.startswith("/"), f"{image}: asset URLs must be relative to the stylesheet"
+        assert (css_path.parent / image).resolve().is_file(), image
     init = Path(finders.find("web/init.js"))
     for target in re.findall(r'from "([^"]+)"', init.read_text()):
-        assert (init.parent / target).resolve().exists(), target
+        assert (init.parent / target).resolve().is_file(), target
     assert finders.find("vendor/js/axe.min.js")
-    assert finders.find("vendor/js/govuk-frontend.min.js")
-    assert finders.find("vendor/js/moj-frontend.min.js")
+
+
+def test_collectstatic_with_hashed_names_finds_every_referenced_file(tmp_path, settings):
+    """Hashed static storage (as WhiteNoise or ManifestStaticFilesStorage use) rewrites url() and
+    sourceMappingURL references and fails on a missing file."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    assert list(tmp_path.glob("vendor/css/oversight-frontend.min.*.css"))
 
 
 def test_vendored_stylesheet_uses_arial_not_gds_transport():
@@ -203,6 +222,7 @@ def test_vendored_stylesheet_uses_arial_not_gds_transport():
 
 
 # --- error pages -----------------------------------------------------------------------------------
+
 
 @pytest.mark.django_db
 def test_404_page_is_plain_and_has_no_traceback(client):
@@ -224,6 +244,7 @@ def test_500_page_renders_without_a_request():
 
 
 # --- form fields -------------------------------------------------------------------------------------
+
 
 class SampleForm(GovukForm):
     name = forms.CharField(label="Full name", help_text="As on the rota")
@@ -285,6 +306,7 @@ def test_posting_the_style_guide_form_with_errors_shows_the_summary_and_error_ti
 
 # --- helpers ----------------------------------------------------------------------------------------
 
+
 def test_tag_colours_follow_finding_status():
     assert govuk.tag_class("breach") == "govuk-tag govuk-tag--red"
     assert govuk.tag_class("due") == "govuk-tag govuk-tag--yellow"
@@ -298,7 +320,9 @@ def test_tag_colours_follow_finding_status():
 def test_pagination_keeps_other_query_parameters():
     request = RequestFactory().get("/cases/", {"team": "north", "page": "5"})
     page = Paginator(range(100), 10).get_page(5)
-    html = Template("{% load govuk %}{% govuk_pagination page %}").render(Context({"request": request, "page": page}))
+    html = Template("{% load govuk %}{% govuk_pagination page %}").render(
+        Context({"request": request, "page": page})
+    )
     assert 'href="?team=north&amp;page=4" rel="prev"' in html
     assert 'aria-current="page">5</a>' in html
     assert "govuk-pagination__item--ellipses" in html
@@ -312,9 +336,55 @@ def test_dates_in_gov_uk_style():
 
 def test_checkboxes_are_checkboxes_not_radios():
     class Form(GovukForm):
-        topics = forms.MultipleChoiceField(choices=[("a", "A"), ("b", "B")], widget=forms.CheckboxSelectMultiple)
+        topics = forms.MultipleChoiceField(
+            choices=[("a", "A"), ("b", "B")], widget=forms.CheckboxSelectMultiple
+        )
 
     html = str(Form(data={"topics": ["b"]}))
     assert 'class="govuk-checkboxes" data-module="govuk-checkboxes"' in html
     assert 'type="checkbox" value="b" checked' in html
     assert "govuk-radios" not in html
+
+
+def test_component_includes_take_a_bound_field_and_options():
+    form = SampleForm()
+    html = Template(
+        '{% include "web/components/text_input.html" with field=form.name classes="govuk-input--width-20" label_classes="govuk-label--m" %}'
+        '{% include "web/components/radios.html" with field=form.kind inline=True %}'
+        '{% include "web/components/date_input.html" with field=form.when %}'
+        '{% include "web/components/tag.html" with status="breach" %}'
+    ).render(Context({"form": form}))
+    assert 'class="govuk-input govuk-input--width-20"' in html
+    assert 'class="govuk-label govuk-label--m" for="id_name"' in html
+    assert "govuk-radios govuk-radios--inline" in html
+    assert 'name="when-month"' in html and "govuk-input--width-4" in html
+    assert '<strong class="govuk-tag govuk-tag--red">Breach</strong>' in html
+
+
+@pytest.mark.django_db
+def test_scripts_carry_the_csp_nonce_under_a_strict_policy(client, user, settings):
+    """Under a nonce-based policy with no 'unsafe-inline', every script has the header's nonce."""
+    from django.utils.csp import CSP
+
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "django.middleware.csp.ContentSecurityPolicyMiddleware"]
+    settings.SECURE_CSP = {
+        "default-src": [CSP.SELF],
+        "script-src": [CSP.SELF, CSP.NONCE, CSP.STRICT_DYNAMIC],
+        "style-src": [CSP.SELF],
+        "img-src": [CSP.SELF],
+    }
+    templates = [dict(t) for t in settings.TEMPLATES]
+    templates[0]["OPTIONS"] = {
+        **templates[0]["OPTIONS"],
+        "context_processors": [
+            *templates[0]["OPTIONS"]["context_processors"],
+            "django.template.context_processors.csp",
+        ],
+    }
+    settings.TEMPLATES = templates
+    client.force_login(user)
+    response = client.get(DESIGN)
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    page = parse(response.content.decode())
+    assert page.scripts
+    assert all(script["attrs"].get("nonce") == nonce for script in page.scripts)

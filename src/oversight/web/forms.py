@@ -15,6 +15,7 @@ Dates are three text inputs (day, month, year): use `GovukDateField`.
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -58,7 +59,9 @@ class GovukFormMixin:
         items = [{"field_id": "", "message": str(message)} for message in self.non_field_errors()]
         for bound_field in self:
             if bound_field.errors and not bound_field.is_hidden:
-                items.append({"field_id": error_target_id(bound_field), "message": str(bound_field.errors[0])})
+                items.append(
+                    {"field_id": error_target_id(bound_field), "message": str(bound_field.errors[0])}
+                )
         for name, errors in self.errors.items():
             if name != forms.forms.NON_FIELD_ERRORS and name in self.fields and self[name].is_hidden:
                 items.extend({"field_id": "", "message": str(m)} for m in errors)
@@ -132,7 +135,7 @@ class GovukDateField(forms.Field):
     "day and month"), "invalid" and "year"."""
 
     widget = GovukDateInput
-    default_error_messages = {
+    default_error_messages: ClassVar[dict[str, str]] = {
         "required": "Enter a date",
         "incomplete": "Date must include a {missing}",
         "invalid": "Date must be a real date",

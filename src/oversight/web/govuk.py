@@ -39,7 +39,18 @@ TAG_COLOURS = {
     "information": "",
 }
 
-TAG_COLOUR_NAMES = {"green", "grey", "magenta", "orange", "pink", "purple", "red", "teal", "turquoise", "yellow"}
+TAG_COLOUR_NAMES = {
+    "green",
+    "grey",
+    "magenta",
+    "orange",
+    "pink",
+    "purple",
+    "red",
+    "teal",
+    "turquoise",
+    "yellow",
+}
 BADGE_COLOUR_NAMES = {"black", "blue", "bright-purple", "green", "grey", "purple", "red"}
 
 
@@ -62,6 +73,7 @@ def status_label(status: str) -> str:
 
 
 # --- form fields --------------------------------------------------------------------------------
+
 
 def field_kind(widget) -> str:
     """Which GOV.UK component renders a widget."""
@@ -196,6 +208,7 @@ def field_context(
 
 # --- dates --------------------------------------------------------------------------------------
 
+
 def format_date(value) -> str:
     """GOV.UK date style in the current time zone: '14 June 2026', '14 June 2026 at 2:01pm',
     '14 June 2026 at midday'."""
@@ -233,6 +246,7 @@ def iso(value) -> str:
 
 # --- tables -------------------------------------------------------------------------------------
 
+
 def table_cell(value) -> dict:
     """A table cell as a dict: a plain value becomes {"text": value}.
 
@@ -246,6 +260,7 @@ def table_cell(value) -> dict:
 
 
 # --- pagination ---------------------------------------------------------------------------------
+
 
 def pagination_items(page, url_for) -> dict:
     """GOV.UK pagination for a Django Page: previous/next links and numbered items with ellipses.

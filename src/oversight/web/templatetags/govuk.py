@@ -16,6 +16,7 @@ Other components are includes in web/components/ (see the style guide at /design
 from __future__ import annotations
 
 from django import template
+from django.core.exceptions import ObjectDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
@@ -37,8 +38,17 @@ FIELD_TEMPLATES = {
 }
 
 FIELD_OPTIONS = {
-    "label", "label_classes", "legend_classes", "hint", "classes", "is_page_heading", "inline", "small",
-    "prefix", "suffix", "item_hints",
+    "label",
+    "label_classes",
+    "legend_classes",
+    "hint",
+    "classes",
+    "is_page_heading",
+    "inline",
+    "small",
+    "prefix",
+    "suffix",
+    "item_hints",
 }
 
 
@@ -132,7 +142,14 @@ def govuk_pagination(context, page, param="page", label="Pagination"):
     return render_to_string("web/components/pagination.html", {**items, "label": label})
 
 
-SIGN_OUT_URL_NAMES = ("accounts:sign-out", "accounts:sign_out", "accounts:logout", "sign-out", "sign_out", "logout")
+SIGN_OUT_URL_NAMES = (
+    "accounts:sign-out",
+    "accounts:sign_out",
+    "accounts:logout",
+    "sign-out",
+    "sign_out",
+    "logout",
+)
 
 
 @register.simple_tag
@@ -158,7 +175,7 @@ def signed_in_person(context):
     roles = []
     try:
         account = user.account
-    except Exception:  # no account (yet), or the accounts app is not installed
+    except (ObjectDoesNotExist, AttributeError):  # no account, or no accounts app
         account = None
     if account is not None:
         staff = getattr(account, "staff", None)
@@ -171,6 +188,4 @@ def signed_in_person(context):
             roles.append("Performance")
         if getattr(account, "administrator", False):
             roles.append("Administrator")
-    if not roles and user.is_staff:
-        roles.append("Administrator")
     return {"name": name or user.get_username(), "role": ", ".join(roles)}
