@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from datetime import date, datetime
 
 from hypothesis import HealthCheck, given, settings
@@ -521,15 +520,14 @@ def test_findings_are_deterministic(builder, as_of, seed):
         )
 
 
-def test_a_large_service_is_judged_well_under_a_second():
-    """500 open cases over ten years of monthly supervision: linear-time rules, no per-case scans."""
+def test_a_large_service_with_ten_years_of_history_is_judged_completely():
+    """500 open cases over ten years of monthly supervision: every monthly rule reports across the
+    whole span (its speed is measured by the benchmarks, not here)."""
     facts = large_service().build()
     assert len([c for c in facts.cases if c.open_on(date(2026, 2, 18))]) > 400
     assert min(c.opened for c in facts.cases) < date(2016, 3, 1)
     j = judge(facts, "2026-02-18 12:00")
-    CAL.is_working_day(date(2016, 1, 1))  # load the holiday tables outside the timing
-    started = time.perf_counter()
     found = [f for module in (supervision, records, data_quality) for f in module.check(j)]
-    elapsed = time.perf_counter() - started
     assert {f.rule for f in found} >= {"SUP-MONTHLY", "SUP-CASE", "SUP-CHAIN", "REC-DEADLINE", "DQ-SEEN"}
-    assert elapsed < 1.0, f"{elapsed:.2f} s"
+    periods = {f.period for f in found if f.rule == "SUP-MONTHLY"}
+    assert min(periods) < "2017-01" and max(periods) >= "2026-01"
