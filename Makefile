@@ -11,11 +11,12 @@ PG_URL    ?= postgres://postgres@127.0.0.1:5432/oversight_ci
 HOST      ?= 127.0.0.1:8000
 SEED      ?= 1
 
-.PHONY: help venv install migrate demo run test test-sqlite test-postgres check-python clean
+.PHONY: help venv install migrate demo run test test-sqlite test-postgres check-python clean bench
 
 help:
 	@echo "make run    set up everything, load the demo service and serve it at http://$(HOST)"
 	@echo "make test   run the whole test suite on SQLite and on PostgreSQL"
+	@echo "make bench  load service, region and national data sets into PostgreSQL and measure (SCALES=...)"
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
@@ -54,6 +55,14 @@ test-sqlite: install
 test-postgres: install
 	@echo "== Test suite on PostgreSQL =="
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -p no:cacheprovider
+
+# Benchmarks (not part of `make test`): each scale is generated and loaded into a throw-away
+# PostgreSQL database, measured, and the table printed; figures in benchmarks/results/. About 45 minutes.
+SCALES    ?= service region national
+bench: install
+	@bash scripts/ensure-postgres.sh
+	$(PY) -m pip install --quiet --editable '.[test,bench]'
+	$(PY) benchmarks/run.py --scales "$(SCALES)" $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

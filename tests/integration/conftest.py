@@ -32,3 +32,35 @@ def run_command(capsys):
         return capsys.readouterr().out
 
     return run
+
+
+@pytest.fixture(scope="session")
+def migrated_throwaway():
+    """One migrated throw-away database for the session, copied by `throwaway.new()`."""
+    import tempfile
+
+    from tests.integration.processes import ThrowawayDatabase
+
+    with tempfile.TemporaryDirectory(prefix="oversight-migrated-") as folder:
+        database = ThrowawayDatabase(Path(folder))
+        try:
+            database.ok("migrate", "--no-input", "-v", "0")
+            yield database
+        finally:
+            database.drop()
+
+
+@pytest.fixture
+def throwaway(migrated_throwaway):
+    """Throw-away databases for the real console script (SQLite files, or PostgreSQL databases of
+    their own when DATABASE_URL is set), dropped after the test."""
+    import tempfile
+
+    from tests.integration.processes import ThrowawayDatabases
+
+    with tempfile.TemporaryDirectory(prefix="oversight-") as folder:
+        databases = ThrowawayDatabases(Path(folder), migrated_throwaway)
+        try:
+            yield databases
+        finally:
+            databases.drop_all()

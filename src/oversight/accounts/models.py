@@ -18,3 +18,17 @@ class Account(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.get_username()} ({self.service.ref})"
+
+
+class SignInState(models.Model):
+    """Per-user sign-in state that outlives a session.
+
+    `session_generation` is copied into each session at sign-in; "sign out everywhere" increases it,
+    and a session holding an older number is ended at its next request, whatever the session store."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_in_state")
+    session_generation = models.PositiveIntegerField(default=0)
+    signed_out_everywhere_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()}: generation {self.session_generation}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from oversight.accounts.models import Account
@@ -15,14 +16,19 @@ def account_set(
     *, service: Service, username: str, password: str, staff: Staff | None = None, performance: bool = False,
     administrator: bool = False, actor: str, django_admin: bool = False,
 ) -> Account:
-    """Create or update a sign-in for a member of staff (or a performance/administrator account)."""
+    """Create or update a sign-in for a member of staff (or a performance/administrator account).
+
+    Raises django.core.exceptions.ValidationError (with the policy's messages) for a weak password."""
     User = get_user_model()
     user, _ = User.objects.get_or_create(username=username)
-    user.set_password(password)
     user.is_staff = user.is_superuser = django_admin
     if staff is not None:
         user.first_name, _, user.last_name = staff.name.partition(" ")
         user.email = staff.email or ""
+    # The password policy (AUTH_PASSWORD_VALIDATORS: 12 characters or more, not a common password, not
+    # like the user's names, not all digits): a ValidationError undoes the whole call.
+    validate_password(password, user)
+    user.set_password(password)
     user.save()
     Account.objects.filter(staff=staff).exclude(user=user).update(staff=None) if staff else None
     account, _ = Account.objects.update_or_create(

@@ -10,6 +10,7 @@ import sys
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oversight.settings")
     args = ["oversight", *(sys.argv[1:] if argv is None else argv)]
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
     from django.db import DatabaseError
 
@@ -19,6 +20,12 @@ def main(argv: list[str] | None = None) -> None:
         # The reader went away (`oversight findings | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
+    except ImproperlyConfigured as exc:
+        # A deployment setting is missing or wrong (e.g. OVERSIGHT_SECRET_KEY in production): say which.
+        if "--traceback" in args:
+            raise
+        sys.stderr.write(f"oversight: cannot start: {exc}\n")
+        sys.exit(2)
     except KeyboardInterrupt:
         sys.stderr.write("oversight: interrupted; nothing half-written was kept\n")
         sys.exit(130)

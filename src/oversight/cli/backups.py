@@ -200,7 +200,7 @@ def pg_tool(name: str) -> str:
 
 def run_tool(args: list[str], env: dict[str, str], what: str) -> None:
     try:
-        result = subprocess.run(args, env=env, capture_output=True, text=True)
+        result = subprocess.run(args, check=False, env=env, capture_output=True, text=True)
     except OSError as error:
         raise failed(f"could not run {args[0]}: {error}") from None
     if result.returncode != 0:
@@ -224,7 +224,7 @@ def pg_backup(database: dict, target: Path) -> None:
 
 def pg_check_backup(path: Path, database: dict) -> None:
     pg_restore = pg_tool("pg_restore")
-    result = subprocess.run([pg_restore, "--list", str(path)], env=pg_environment(database),
+    result = subprocess.run([pg_restore, "--list", str(path)], check=False, env=pg_environment(database),
                             capture_output=True, text=True)
     if result.returncode != 0:
         reason = result.stderr.strip().splitlines()[0] if result.stderr.strip() else "unreadable"

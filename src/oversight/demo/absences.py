@@ -44,7 +44,9 @@ def build_ordinary_absences(world: World) -> None:
                     world.absences.append(Absence(person.id, kind, True, first, expected, None))
                 break
             world.absences.append(Absence(person.id, kind, planned, first, expected, expected))
-            gap = rng.randint(28, 75) if kind == "annual_leave" else rng.randint(14, 50)
+            low, high = (28, 75) if kind == "annual_leave" else (14, 50)
+            factor = world.scale.absence_gap_factor
+            gap = rng.randint(round(low * factor), round(high * factor))
             cursor = expected + timedelta(days=gap)
     world.absences_changed()
 

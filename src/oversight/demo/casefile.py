@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from oversight.demo.staff import month_add
 from oversight.demo.supervision import record_moment
 from oversight.demo.world import Case, Event, World
 
@@ -26,9 +27,13 @@ def build_contacts(world: World) -> None:
     for case in unseen:
         world.marked_cases[f"unseen_{case.id}"] = case
     unseen_ids = set(map(id, unseen))
+    kept = world.scale.contact_history_months
+    since = world.history_start if kept is None else month_add(world.today, -kept)
     for case in world.cases:
+        if case.closed is not None and case.closed < since:
+            continue  # before the contacts kept (larger scales only: see scales.DECADE)
         interval = CONTACT_INTERVAL[case.risk]
-        start = max(case.opened, world.history_start - timedelta(days=interval))
+        start = max(case.opened, since - timedelta(days=interval))
         end = min(case.closed or today, today)
         stop_seeing = today - timedelta(days=interval + rng.randint(5, 12)) if id(case) in unseen_ids else end
         day = start + timedelta(days=rng.randint(0, min(3, interval - 2)))

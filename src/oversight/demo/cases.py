@@ -49,7 +49,8 @@ def build_cases(world: World) -> None:
 
 def _length(world: World, order: str) -> int:
     low, high = ORDERS[order][1]
-    return world.rng.randint(low, high)
+    factor = world.scale.case_length_factor
+    return world.rng.randint(round(low * factor), round(high * factor))
 
 
 def _case(world: World, order: str, opened: date, closed: date | None) -> Case:

@@ -11,24 +11,59 @@ findings as of the end of `today`.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 from oversight.demo import absences, casefile, cases, rota, scenario, staff, supervision
 from oversight.demo.document import to_document
-from oversight.demo.scales import get_scale
+from oversight.demo.facts import facts_from_world
+from oversight.demo.scales import Scale, get_scale, service_plan
 from oversight.demo.world import World
 from oversight.policy.calendar import WorkingCalendar
 
 LOOK_AHEAD_DAYS = 42  # the rota and booked leave reach this far past today
 
 
-def generate_service(*, seed: int = 1, today: date, scale: str = "demo", service_id: str = "DEMO") -> dict:
+def generate_service(
+    *, seed: int | str = 1, today: date, scale: str | Scale = "demo", service_id: str = "DEMO"
+) -> dict:
     world = build_world(seed=seed, today=today, scale=scale, service_id=service_id)
-    return to_document(world, name=f"{service_id.title()} Youth Justice Service")
+    return to_document(world, name=_name(service_id))
 
 
-def build_world(*, seed: int, today: date, scale: str, service_id: str) -> World:
-    size = get_scale(scale)
+def generate_services(*, seed: int = 1, today: date, scale: str, service_id: str = "DEMO") -> Iterator[dict]:
+    """Every service of a scale, one document each: one for "demo" and "service" (named
+    `service_id`), 15 for "region" and 150 for "national" (YJS001, YJS002, ...)."""
+    for index in range(len(service_plan(scale))):
+        yield generate_fleet_service(seed=seed, today=today, scale=scale, index=index, service_id=service_id)
+
+
+def generate_fleet_service(*, seed: int, today: date, scale: str, index: int, service_id: str = "DEMO") -> dict:
+    """Service number `index` (from 0) of a scale, from (seed, index, today) alone: a fleet can be
+    generated in parallel, or one of its services again on its own."""
+    world = build_world(**_fleet_member(seed, today, scale, index, service_id))
+    return to_document(world, name=_name(world.service_id))
+
+
+def generate_fleet_facts(*, seed: int, today: date, scale: str, index: int, service_id: str = "DEMO"):
+    """The same service as `generate_fleet_service`, as ServiceFacts directly (no document)."""
+    world = build_world(**_fleet_member(seed, today, scale, index, service_id))
+    return facts_from_world(world, name=_name(world.service_id))
+
+
+def _fleet_member(seed: int, today: date, scale: str, index: int, service_id: str) -> dict:
+    ref, size = service_plan(scale)[index]
+    if ref is None:  # a single service: the seed as given, so that it is the same service as before
+        return {"seed": seed, "today": today, "scale": size, "service_id": service_id}
+    return {"seed": f"{seed}/{scale}/{index}", "today": today, "scale": size, "service_id": ref}
+
+
+def _name(service_id: str) -> str:
+    return f"{service_id.title()} Youth Justice Service"
+
+
+def build_world(*, seed: int | str, today: date, scale: str | Scale, service_id: str) -> World:
+    size = get_scale(scale) if isinstance(scale, str) else scale
     world = World(
         rng=random.Random(seed),
         scale=size,

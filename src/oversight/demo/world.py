@@ -237,6 +237,7 @@ class World:
         self.working_days = list(self.calendar.working_days(first, last))
         self._by_id: dict[str, Person] = {}
         self._absence_index: dict[str, list[Absence]] | None = None
+        self._absence_reach: dict[str, tuple[list[date], list[date]]] = {}
         self._allocation_index: dict[str, list[Allocation]] | None = None
         self._case_index: dict[int, list[Allocation]] | None = None
 
@@ -294,12 +295,19 @@ class World:
 
     def absences_changed(self) -> None:
         self._absence_index = None
+        self._absence_reach = {}
 
     def absence_on(self, staff_id: str, day: date) -> Absence | None:
-        for absence in self.absences_of(staff_id):
-            if absence.absent_on(day):
-                return absence
-        return None
+        """The first of the person's absences (in date order) that covers `day`, found by bisection."""
+        absences = self.absences_of(staff_id)
+        reach = self._absence_reach.get(staff_id)
+        if reach is None:
+            reach = self._absence_reach[staff_id] = _reach(absences)
+        firsts, furthest = reach
+        # furthest[i] is the latest day any of the first i+1 absences reaches: the first absence
+        # reaching `day` is the first index where it gets there, if that absence has begun by then.
+        index = bisect_left(furthest, day)
+        return absences[index] if index < len(absences) and firsts[index] <= day else None
 
     def present(self, staff_id: str, day: date) -> bool:
         return self.person(staff_id).employed_on(day) and self.absence_on(staff_id, day) is None
@@ -358,3 +366,13 @@ class World:
     @staticmethod
     def at(day: date, hour: int, minute: int = 0) -> datetime:
         return datetime(day.year, day.month, day.day, hour, minute)
+
+
+def _reach(absences: list[Absence]) -> tuple[list[date], list[date]]:
+    """First days, and the furthest day reached so far, of absences sorted by first day."""
+    firsts, furthest, latest = [], [], date.min
+    for absence in absences:
+        latest = max(latest, absence.actual_last_day or date.max)
+        firsts.append(absence.first_day)
+        furthest.append(latest)
+    return firsts, furthest

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
 
@@ -48,11 +49,7 @@ class Path:
     order: tuple[int, ...] = ()
 
     def key(self, name: object, rank: int) -> Path:
-        if isinstance(name, str) and _PLAIN_KEY.fullmatch(name):
-            step = f".{name}"
-        else:
-            step = f"[{json.dumps(str(name))}]"
-        return Path(self.text + step, (*self.order, rank))
+        return Path(self.text + _step(str(name)), (*self.order, rank))
 
     def item(self, index: int) -> Path:
         return Path(f"{self.text}[{index}]", (*self.order, index))
@@ -109,3 +106,8 @@ def described(value: object) -> str:
     if isinstance(value, dict):
         return "an object"
     return f"a {type(value).__name__}"
+
+
+@lru_cache(maxsize=4096)  # the same few key names, for every record of a document
+def _step(name: str) -> str:
+    return f".{name}" if _PLAIN_KEY.fullmatch(name) else f"[{json.dumps(name)}]"

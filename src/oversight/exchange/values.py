@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -65,9 +65,18 @@ def repeated_keys(r: Reader, value: dict, at: Path) -> None:
 
 
 # -- text ----------------------------------------------------------------------------------
+# JSON can write what no database stores: the NUL character (PostgreSQL refuses it) and halves of
+# a UTF-16 surrogate pair on their own ("\ud800"), which are not characters and cannot be encoded.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def _read_text(r: Reader, value: Any, at: Path) -> Any:
     if not isinstance(value, str):
         return r.problem(at, f"must be a string, not {described(value)}")
+    bad = _UNSTORABLE.search(value)
+    if bad is not None:
+        what = "the NUL character" if bad[0] == "\x00" else f"an unpaired surrogate (\\u{ord(bad[0]):04x})"
+        return r.problem(at, f"must not contain {what} (at character {bad.start() + 1})")
     return value
 
 
@@ -82,6 +91,18 @@ TEXT = Kind(_read_text)  # any string, for notes and e-mail addresses
 NAME = Kind(_read_name)  # a non-blank string: identifiers, names, action texts
 
 
+def bounded(kind: Kind, max_length: int) -> Kind:
+    """`kind` no longer than the database column that holds it (PostgreSQL refuses longer ones)."""
+
+    def read(r: Reader, value: Any, at: Path) -> Any:
+        value = kind.read(r, value, at)
+        if value is not INVALID and len(value) > max_length:
+            return r.problem(at, f"must be at most {max_length} characters, not {len(value):,}")
+        return value
+
+    return Kind(read, kind.build, kind.write)
+
+
 def _read_bool(r: Reader, value: Any, at: Path) -> Any:
     if not isinstance(value, bool):
         return r.problem(at, f"must be true or false, not {described(value)}")
@@ -91,12 +112,16 @@ def _read_bool(r: Reader, value: Any, at: Path) -> Any:
 BOOL = Kind(_read_bool)
 
 
-def integer(minimum: int) -> Kind:
+def integer(minimum: int, maximum: int | None = None) -> Kind:
+    """A whole number from `minimum` to `maximum` (the largest the database column holds)."""
+
     def read(r: Reader, value: Any, at: Path) -> Any:
         if isinstance(value, bool) or not isinstance(value, int):
             return r.problem(at, f"must be a whole number, not {described(value)}")
         if value < minimum:
             return r.problem(at, f"must be at least {minimum}")
+        if maximum is not None and value > maximum:
+            return r.problem(at, f"must be at most {maximum:,}")
         return value
 
     return Kind(read)
@@ -247,6 +272,7 @@ def list_of(kind: Kind, *, unique: bool = True, sort: bool = False) -> Kind:
 _DIGITS = re.compile(r"([0-9]+)")
 
 
+@lru_cache(maxsize=1 << 17)  # identifiers recur across lists (a case in allocations, contacts, ...)
 def natural(text: str) -> tuple:
     """Sort key putting S2 before S10. Digit runs compare by value without int() (which refuses
     very long numbers), and the text itself breaks ties such as S01 and S1."""

@@ -149,7 +149,7 @@ def visible_cases(
     if me in facts.duty_by_day.get(day, ()) and facts.is_present(me, day):
         answers = resolve_day(facts, day, known_at=known_at)
         give({a.case for a in answers if a.via is Via.DUTY}, "duty")
-    below = _everyone_below(facts, me, day)
+    below = everyone_below(facts, me, day)
     give({c for c, m in managers.items() if m in below}, "line manager")
     if person.role in SENIOR_ROLES:
         give({c.id for c in facts.cases}, "senior read", act=False)
@@ -157,7 +157,8 @@ def visible_cases(
     return granted
 
 
-def _everyone_below(facts: ServiceFacts, manager: str, day: date) -> set[str]:
+def everyone_below(facts: ServiceFacts, manager: str, day: date) -> set[str]:
+    """Everyone below `manager` in the reporting lines in force on `day`, at any depth (cycles cut)."""
     reports: dict[str, set[str]] = defaultdict(set)
     for line in facts.reporting_lines:
         if in_range(day, line.start, line.end):
@@ -170,3 +171,6 @@ def _everyone_below(facts: ServiceFacts, manager: str, day: date) -> set[str]:
                 below.add(person)
                 frontier.append(person)
     return below
+
+
+_everyone_below = everyone_below  # the earlier private name

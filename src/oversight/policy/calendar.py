@@ -6,6 +6,7 @@ package, never a hand-written list) nor a local closure day.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -51,6 +52,8 @@ class WorkingCalendar:
         self.tz = ZoneInfo(timezone)
         self.closure_days = frozenset(closure_days)
         self._working: dict[date, bool] = {}
+        self._working_list: list[date] = []
+        self._years: tuple[int, int] | None = None
 
     # -- days ------------------------------------------------------------------------------
     def is_working_day(self, day: date) -> bool:
@@ -68,12 +71,19 @@ class WorkingCalendar:
         """The `count`-th working day strictly after `day` (count ≥ 1)."""
         if count < 1:
             raise ValueError("count must be at least 1")
-        current = day
-        while count:
-            current += timedelta(days=1)
-            if self.is_working_day(current):
-                count -= 1
-        return current
+        days = self._working_days_around(day, day + timedelta(days=2 * count + 31))
+        return days[bisect_right(days, day) + count - 1]
+
+    def _working_days_around(self, first: date, last: date) -> list[date]:
+        """Every working day of the years from `first` to `last` (at least), sorted: kept and
+        widened as needed, so that counting working days is a bisection."""
+        years = self._years
+        if years is None or first.year < years[0] or last.year > years[1]:
+            lo = first.year if years is None else min(first.year, years[0])
+            hi = last.year if years is None else max(last.year, years[1])
+            self._working_list = list(self.working_days(date(lo, 1, 1), date(hi, 12, 31)))
+            self._years = (lo, hi)
+        return self._working_list
 
     def first_working_day_from(self, day: date) -> date:
         """`day` itself when it is a working day, else the next working day."""

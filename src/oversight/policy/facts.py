@@ -6,6 +6,7 @@ dates (`start`/`end`) are inclusive, and `end=None` means "still in force".
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -397,23 +398,81 @@ class ServiceFacts:
             current = self.line_manager_on(current, day)
         return chain
 
+    @cached_property
+    def absence_reach(self) -> dict[str, tuple[list[date], list[date]]]:
+        """Per person, the first days of their absences (in date order) and the furthest day any of
+        them reaches so far (open-ended: date.max), so that `absence_on` is a bisection."""
+        reach = {}
+        for staff_id, absences in self.absences_by_staff.items():
+            firsts, furthest, latest = [], [], date.min
+            for absence in absences:
+                latest = max(latest, absence.actual_last_day or date.max)
+                firsts.append(absence.first_day)
+                furthest.append(latest)
+            reach[staff_id] = (firsts, furthest)
+        return reach
+
     def absence_on(self, staff_id: str, day: date) -> Absence | None:
-        for absence in self.absences_by_staff.get(staff_id, ()):
-            if absence.absent_on(day):
-                return absence
+        """The first of the person's absences, in date order, that covers `day`."""
+        reach = self.absence_reach.get(staff_id)
+        if reach is None:
+            return None
+        firsts, furthest = reach
+        # The first absence to reach `day` is the first index where the furthest day gets there;
+        # it covers `day` if it has begun by then (a later one begins later still).
+        index = bisect_left(furthest, day)
+        if index < len(firsts) and firsts[index] <= day:
+            return self.absences_by_staff[staff_id][index]
         return None
 
     def is_present(self, staff_id: str, day: date) -> bool:
         person = self.staff_by_id.get(staff_id)
         return person is not None and person.employed_on(day) and self.absence_on(staff_id, day) is None
 
+    @cached_property
+    def holding_index(self) -> dict[str, tuple[dict[tuple[int, int], list], list]]:
+        """Per person, the days each allocation of theirs has its case open (allocation and case
+        both in force), bucketed by month, with the ones still running kept apart: `open_cases_of`
+        then looks at a month's few allocations instead of a person's whole history."""
+        index: dict[str, tuple[dict, list]] = {}
+        for staff_id, allocations in self.allocations_by_staff.items():
+            buckets: dict[tuple[int, int], list] = defaultdict(list)
+            running: list = []
+            for position, a in enumerate(allocations):
+                case = self.case_by_id.get(a.case)
+                if case is None:
+                    continue
+                start = max(a.start, case.opened)
+                end = a.end if case.closed is None else case.closed if a.end is None else min(a.end, case.closed)
+                if end is not None and end < start:
+                    continue
+                entry = (position, start, end, a.case)
+                if end is None:
+                    running.append(entry)
+                    continue
+                year, month = start.year, start.month
+                while (year, month) <= (end.year, end.month):
+                    buckets[(year, month)].append(entry)
+                    year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+            index[staff_id] = (dict(buckets), running)
+        return index
+
     def open_cases_of(self, staff_id: str, day: date) -> list[str]:
-        """Cases open on `day` and allocated to the person as case manager that day."""
-        return [
-            a.case
-            for a in self.allocations_by_staff.get(staff_id, ())
-            if in_range(day, a.start, a.end) and self.case_by_id[a.case].open_on(day)
+        """Cases open on `day` and allocated to the person as case manager that day (in the order
+        of their allocations)."""
+        found = self.holding_index.get(staff_id)
+        if found is None:
+            return []
+        buckets, running = found
+        hits = [
+            entry
+            for entries in (buckets.get((day.year, day.month), ()), running)
+            for entry in entries
+            if entry[1] <= day and (entry[2] is None or day <= entry[2])
         ]
+        if len(hits) > 1:
+            hits.sort()
+        return [entry[3] for entry in hits]
 
     def is_case_holding(self, staff_id: str, day: date) -> bool:
         return bool(self.open_cases_of(staff_id, day))

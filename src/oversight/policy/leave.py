@@ -10,19 +10,23 @@ from oversight.policy.findings import Finding, Judgement, Status, fmt_day
 
 
 def check(j: Judgement) -> Iterator[Finding]:
+    for absence in sorted(j.facts.absences, key=lambda a: (a.first_day, a.id)):
+        yield from absence_findings(j, absence)
+
+
+def absence_findings(j: Judgement, absence: Absence) -> Iterator[Finding]:
+    """The findings about one absence (so that a page can show them with the absence)."""
     facts = j.facts
-    for absence in sorted(facts.absences, key=lambda a: (a.first_day, a.id)):
-        person = facts.staff_by_id.get(absence.staff)
-        if person is None:
-            continue
-        cases = facts.open_cases_of(absence.staff, absence.first_day)
-        if cases:
-            if absence.planned:
-                yield from _planned_leave_sheet(j, absence, cases)
-            else:
-                yield from _unplanned_confirmation(j, absence)
-            yield from _informed(j, absence)
-        yield from _reallocation(j, absence)
+    if facts.staff_by_id.get(absence.staff) is None:
+        return
+    cases = facts.open_cases_of(absence.staff, absence.first_day)
+    if cases:
+        if absence.planned:
+            yield from _planned_leave_sheet(j, absence, cases)
+        else:
+            yield from _unplanned_confirmation(j, absence)
+        yield from _informed(j, absence)
+    yield from _reallocation(j, absence)
 
 
 def _accepted_manager(j: Judgement, staff_id: str, manager_id: str | None, day: date) -> bool:

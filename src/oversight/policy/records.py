@@ -69,6 +69,17 @@ def record_deadline(j: Judgement, held: datetime, significant: bool) -> datetime
     return j.calendar.working_day_deadline(held, j.settings.record_working_days)
 
 
+def record_state(j: Judgement, r: NeededRecord, deadline: datetime) -> str:
+    """REC-DEADLINE for one record as of the judgement: "recorded" (in time), "late", "overdue" or "due"."""
+    known = r.recorded is not None and r.recorded <= j.as_of
+    if known:
+        return "recorded" if r.recorded <= deadline else "late"
+    return "overdue" if j.as_of > deadline else "due"
+
+
+_STATE_FINDINGS = {"late": (Status.BREACH, LATE), "overdue": (Status.BREACH, OVERDUE), "due": (Status.DUE, DUE)}
+
+
 def check(j: Judgement) -> Iterator[Finding]:
     deadlines: dict[tuple[datetime, bool], datetime] = {}  # the discussions of a session share one
     for r in needed_records(j):
@@ -76,14 +87,7 @@ def check(j: Judgement) -> Iterator[Finding]:
         if deadline is None:
             deadline = deadlines[r.held, r.significant] = record_deadline(j, r.held, r.significant)
         known = r.recorded is not None and r.recorded <= j.as_of
-        if known and r.recorded <= deadline:
-            status = None
-        elif known:
-            status, text = Status.BREACH, LATE
-        elif j.as_of > deadline:
-            status, text = Status.BREACH, OVERDUE
-        else:
-            status, text = Status.DUE, DUE
+        status, text = _STATE_FINDINGS.get(record_state(j, r, deadline), (None, ""))
         if status is not None:
             yield Finding(
                 rule="REC-DEADLINE",  # REC-DEADLINE: recorded within 5 working days, or 24 hours

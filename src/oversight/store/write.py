@@ -110,8 +110,13 @@ class _Sync:
             self.report.tables[name].removed += len(pks)
 
 
-def replace_service(facts: f.ServiceFacts, *, actor: str, progress: Progress | None = None) -> LoadReport:
-    """Make the database hold exactly `facts` for its service; all or nothing."""
+def replace_service(
+    facts: f.ServiceFacts, *, actor: str, progress: Progress | None = None, dry_run: bool = False
+) -> LoadReport:
+    """Make the database hold exactly `facts` for its service; all or nothing.
+
+    With `dry_run`, the same work is done inside the transaction and then rolled back: the report
+    says what would be added, changed and removed, and nothing is written (not even the audit)."""
     report = LoadReport(service=facts.service.id)
     with transaction.atomic():
         service, created = people.Service.objects.get_or_create(
@@ -135,6 +140,9 @@ def replace_service(facts: f.ServiceFacts, *, actor: str, progress: Progress | N
         sync = _Sync(service, report, progress)
         _write_all(sync, facts)
         sync.remove_stale()
+        if dry_run:
+            transaction.set_rollback(True)
+            return report
         if not report.unchanged:
             totals = report.totals()
             audit.record(

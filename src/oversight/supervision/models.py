@@ -1,5 +1,9 @@
 """Supervision sessions with their per-case discussions and actions, gaps, frequency overrides and
-oversight events (management decisions, MARP, audits) that need a record on the child's file."""
+oversight events (management decisions, MARP, audits) that need a record on the child's file.
+
+The record on the child's file is a discussion's (or an event's) `notes`, written once with `recorded`
+and `recorded_by`. It is never edited in place afterwards: a correction is a `RecordAmendment`, which
+keeps the original and states the reason. The exchange format carries no notes (EXCHANGE.md)."""
 
 from django.db import models
 from django.db.models import Q
@@ -45,6 +49,8 @@ class Discussion(models.Model):
     significant = models.BooleanField(default=False)
     recorded = models.DateTimeField(null=True, blank=True)
     recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # The text of the record on the child's file (blank: not written in Oversight, or not yet).
+    notes = models.TextField(blank=True, default="")
     history = HistoricalRecords()
 
     class Meta:
@@ -106,7 +112,39 @@ class OversightEvent(models.Model):
     significant = models.BooleanField(default=False)
     recorded = models.DateTimeField(null=True, blank=True)
     recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # The text of the record on the child's file ("Management Supervision of Case", MARP, audit).
+    notes = models.TextField(blank=True, default="")
     history = HistoricalRecords()
 
     class Meta:
         constraints = [ref_unique("oversight_event")]
+
+
+class RecordAmendment(models.Model):
+    """A correction of a record on the child's file: the original stays as written, and the
+    amendment states what it now says and why. Exactly one of `discussion` and `oversight_event`."""
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    discussion = models.ForeignKey(
+        Discussion, on_delete=models.PROTECT, null=True, blank=True, related_name="amendments"
+    )
+    oversight_event = models.ForeignKey(
+        OversightEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="amendments"
+    )
+    text = models.TextField()
+    reason = models.TextField()
+    by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(discussion__isnull=False) & Q(oversight_event__isnull=True))
+                | (Q(discussion__isnull=True) & Q(oversight_event__isnull=False)),
+                name="record_amendment_of_exactly_one_record",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="record_amendment_states_a_reason"),
+            models.CheckConstraint(condition=~Q(text=""), name="record_amendment_has_text"),
+        ]
+        indexes = [models.Index(fields=["service", "at"])]

@@ -25,6 +25,7 @@ ENTRIES = (
     ("Chain of supervision", "web:chain", "reports"),
     ("Compliance", "web:compliance", "reports"),
     ("Findings", "web:findings", "reports"),
+    ("Reports", "web:reports", "reports"),
     ("Administration", "admin:index", "admin"),
 )
 

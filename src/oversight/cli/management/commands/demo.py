@@ -1,15 +1,22 @@
+import json
+import os
 from datetime import date
 
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from oversight.accounts.services import account_set
+from oversight.accounts.demo import give_demo_app
 from oversight.people.models import Service, Staff
 from oversight.policy.access import SENIOR_ROLES
 from oversight.policy.facts import ServiceFacts
 
 from oversight.cli.common import TerminalProgress, bad_input
+from oversight.cli.fleet import load_scale
 from oversight.demo.generate import generate_service
+from oversight.demo.scales import ALL_SCALES, FLEETS
 from oversight.exchange.document import InvalidDocument, parse_document
+from oversight.store.read import service_facts
 from oversight.store.write import replace_service
 
 DEMO_PASSWORD = "oversight-demo"
@@ -21,7 +28,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--today", help="the last day of the generated history (YYYY-MM-DD); default today")
-        parser.add_argument("--scale", choices=["demo", "service"], default="demo")
+        parser.add_argument(
+            "--scale", choices=list(ALL_SCALES), default="demo",
+            help="demo (default); service: one service of 500 open cases and 10 years; region: 15 services; "
+            "national: 150 services, 30,000 open cases (PostgreSQL: loaded with COPY, in parallel)",
+        )
+        parser.add_argument("--workers", type=int, default=2, help="processes loading a region or nation (PostgreSQL)")
+        parser.add_argument("--report", help="region, national: write the load's figures to this JSON file")
+        parser.add_argument(
+            "--via-documents", action="store_true",
+            help="region, national: go through exchange documents and their checks (slower; the same data)",
+        )
         parser.add_argument("--service", default="DEMO", help="the generated service's id")
         parser.add_argument("--no-logins", action="store_true", help="do not create the demo sign-in")
 
@@ -30,6 +47,8 @@ class Command(BaseCommand):
             today = date.fromisoformat(options["today"]) if options["today"] else date.today()
         except ValueError:
             raise bad_input(f"--today {options['today']!r} is not a date (YYYY-MM-DD)") from None
+        if options["scale"] in FLEETS:
+            return self._fleet(options, today)
         self.stdout.write(f"Generating the {options['scale']} service (seed {options['seed']}, up to {today})...")
         document = generate_service(
             seed=options["seed"], today=today, scale=options["scale"], service_id=options["service"]
@@ -50,6 +69,36 @@ class Command(BaseCommand):
         )
         if not options["no_logins"]:
             self._demo_logins(facts, today)
+
+    def _fleet(self, options, today: date) -> None:
+        """Many services (region, national): generated and loaded service by service, with progress."""
+        scale, fleet = options["scale"], FLEETS[options["scale"]]
+        engine = connection.vendor
+        self.stdout.write(
+            f"Generating and loading the {scale} data set: {fleet.services} services, {fleet.open_cases:,} open "
+            f"cases, 10 years (seed {options['seed']}, up to {today}) on {engine}..."
+        )
+        if engine != "postgresql":
+            self.stdout.write("  (on SQLite every service goes through the ordinary load, one after another: "
+                              "national size on SQLite is not a target)")
+        load_before = os.getloadavg()[0]
+        report = load_scale(
+            scale=scale, seed=options["seed"], today=today, workers=options["workers"],
+            via_documents=options["via_documents"],
+        )
+        figures = report.as_dict()
+        if options["report"]:
+            figures.update(load_before=round(load_before, 2), load_after=round(os.getloadavg()[0], 2))
+            with open(options["report"], "w") as out:
+                json.dump(figures, out, indent=1)
+        self.stdout.write(
+            f"{figures['services']} services loaded: {figures['staff']:,} staff, {figures['open_cases']:,} open cases, "
+            f"{figures['records']:,} records in {figures['seconds']:.0f} s "
+            f"({figures['records_per_second_wall']:,} records/s)."
+        )
+        if not options["no_logins"]:
+            first = Service.objects.get(ref=report.services[0].ref)
+            self._demo_logins(service_facts(first), today)
 
     def _demo_logins(self, facts: ServiceFacts, today: date) -> None:
         """One sign-in per kind of user, each a real member of the demo service where one is needed."""
@@ -74,10 +123,13 @@ class Command(BaseCommand):
         for username, person, flags, what in logins:
             if person is None and not flags:
                 continue
-            account_set(service=service, username=username, password=DEMO_PASSWORD, staff=person,
-                        actor="command line: oversight demo", **flags)
+            account = account_set(service=service, username=username, password=DEMO_PASSWORD, staff=person,
+                                  actor="command line: oversight demo", **flags)
+            code = "  + two-factor code" if give_demo_app(account.user) else ""
             who = f"{person.name} ({person.ref}, {person.role.replace('_', ' ')})" if person else ""
-            self.stdout.write(f"  {username:<12} {what:<20} {who}")
+            self.stdout.write(f"  {username:<12} {what:<20} {who}{code}")
         self.stdout.write(
+            "Sign-ins marked '+ two-factor code' (managers and the administrator) are then asked for a code:\n"
+            "  oversight demo_code USERNAME    prints the current one (demo sign-ins only)\n"
             "Try on the command line:\n  oversight findings --format table\n  oversight cover --format table"
         )

@@ -1,0 +1,200 @@
+"""The floor: SUP-MONTHLY and REC-DEADLINE as one hand-written SQL query each, over the same data.
+
+A query returns the breaches and dues as rows (who or which case, which month or deadline, status):
+no text, no other rule. It is what the database alone can do; our figure is the same answer from the
+application (load the service's facts, run the rule), and the ratio ours / floor says what the
+application's way costs. Both counts are printed, so that the two are seen to agree.
+
+Working days in SQL come from the same `holidays` tables the application uses, passed as an array.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from datetime import date, datetime, timedelta
+
+from django.db import connection
+
+from oversight.people.models import Service
+from oversight.policy import records, supervision
+from oversight.policy.calendar import _bank_holidays
+from oversight.policy.findings import Judgement
+from oversight.store.read import service_facts
+
+# SUP-MONTHLY: months (from the month of the service's first allocation) in which a person held an
+# open case, with no formal one-to-one held that month by the as-of moment, and not a gap month (at
+# least 5 absent working days); closed months are breaches, the current month is due.
+SUP_MONTHLY = """
+WITH params AS (
+  SELECT %(as_of)s::timestamptz AS as_of, %(today)s::date AS today,
+         date_trunc('month', %(today)s::date)::date AS this_month
+),
+holidays AS (SELECT unnest(%(holidays)s::date[]) AS day),
+start AS (
+  SELECT service_id, date_trunc('month', min(start))::date AS first_month
+  FROM people_allocation WHERE service_id = ANY(%(services)s) GROUP BY service_id
+),
+holding AS (
+  SELECT DISTINCT a.service_id, a.staff_id, m::date AS month
+  FROM people_allocation a
+  JOIN people_case c ON c.id = a.case_id
+  CROSS JOIN params p
+  CROSS JOIN LATERAL generate_series(
+      date_trunc('month', greatest(a.start, c.opened)),
+      least(coalesce(a."end", p.today), coalesce(c.closed, p.today), p.today),
+      interval '1 month') m
+  WHERE a.service_id = ANY(%(services)s)
+    AND greatest(a.start, c.opened) <= least(coalesce(a."end", p.today), coalesce(c.closed, p.today), p.today)
+),
+supervised AS (
+  SELECT DISTINCT s.supervisee_id AS staff_id,
+         date_trunc('month', s.held AT TIME ZONE 'Europe/London')::date AS month
+  FROM supervision_supervision s, params p
+  WHERE s.service_id = ANY(%(services)s) AND s.kind = 'formal' AND s.held <= p.as_of
+),
+absent AS (
+  SELECT ab.staff_id, date_trunc('month', d)::date AS month, count(DISTINCT d) AS days
+  FROM cover_absence ab
+  CROSS JOIN params p
+  CROSS JOIN LATERAL generate_series(
+      ab.first_day, coalesce(ab.actual_last_day, (p.this_month + interval '1 month - 1 day')::date),
+      interval '1 day') d
+  WHERE ab.service_id = ANY(%(services)s) AND extract(isodow FROM d) < 6
+    AND d::date NOT IN (SELECT day FROM holidays)
+  GROUP BY 1, 2
+)
+SELECT h.staff_id, h.month, CASE WHEN h.month < p.this_month THEN 'breach' ELSE 'due' END
+FROM holding h
+JOIN start st ON st.service_id = h.service_id
+CROSS JOIN params p
+WHERE h.month >= st.first_month
+  AND NOT EXISTS (SELECT 1 FROM supervised s WHERE s.staff_id = h.staff_id AND s.month = h.month)
+  AND (h.month = p.this_month OR NOT EXISTS (
+        SELECT 1 FROM absent a WHERE a.staff_id = h.staff_id AND a.month = h.month AND a.days >= 5))
+"""
+
+# REC-DEADLINE: every discussion at a formal session and every oversight event held by the as-of
+# moment needs a record within 24 hours (significant) or by the end of the 5th working day after;
+# late, overdue (breach) and not yet due (due) are reported.
+REC_DEADLINE = """
+WITH params AS (SELECT %(as_of)s::timestamptz AS as_of),
+holidays AS (SELECT unnest(%(holidays)s::date[]) AS day),
+days AS (
+  SELECT d::date AS day,
+         count(*) FILTER (WHERE extract(isodow FROM d) < 6 AND d::date NOT IN (SELECT day FROM holidays))
+           OVER (ORDER BY d) AS worked
+  FROM generate_series(%(first)s::date, %(last)s::date, interval '1 day') d
+),
+working AS (
+  SELECT day, worked FROM days d
+  WHERE extract(isodow FROM d.day) < 6 AND d.day NOT IN (SELECT day FROM holidays)
+),
+fifth AS (  -- the 5th working day strictly after each day
+  SELECT d.day, w.day AS due FROM days d JOIN working w ON w.worked = d.worked + 5
+),
+needed AS (
+  SELECT d.case_id, s.held, d.significant, d.recorded
+  FROM supervision_discussion d
+  JOIN supervision_supervision s ON s.id = d.supervision_id, params p
+  WHERE s.service_id = ANY(%(services)s) AND s.kind = 'formal' AND s.held <= p.as_of
+  UNION ALL
+  SELECT e.case_id, e.held, e.significant, e.recorded
+  FROM supervision_oversightevent e, params p
+  WHERE e.service_id = ANY(%(services)s) AND e.held <= p.as_of
+),
+judged AS (
+  SELECT n.case_id, n.recorded,
+         CASE WHEN n.significant THEN n.held + interval '24 hours'
+              ELSE (f.due + time '23:59:59.999') AT TIME ZONE 'Europe/London' END AS deadline
+  FROM needed n
+  JOIN fifth f ON f.day = (n.held AT TIME ZONE 'Europe/London')::date
+)
+SELECT j.case_id, j.deadline,
+       CASE WHEN j.recorded IS NOT NULL AND j.recorded <= p.as_of THEN 'breach'  -- late
+            WHEN p.as_of > j.deadline THEN 'breach' ELSE 'due' END
+FROM judged j, params p
+WHERE NOT (j.recorded IS NOT NULL AND j.recorded <= p.as_of AND j.recorded <= j.deadline)
+"""
+
+
+def _holidays(first: date, last: date) -> list[date]:
+    return sorted(d for year in range(first.year, last.year + 1) for d in _bank_holidays("england-and-wales", year))
+
+
+def run_sql(query: str, services: list[int], as_of: datetime) -> int:
+    today = as_of.date()
+    first, last = date(today.year - 12, 1, 1), today + timedelta(days=60)
+    params = {
+        "services": services,
+        "as_of": as_of,
+        "today": today,
+        "holidays": _holidays(first, last),
+        "first": first,
+        "last": last,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return len(cursor.fetchall())
+
+
+def ours_monthly(facts, as_of: datetime) -> int:
+    j = Judgement.at(facts, as_of)
+    sessions = supervision._Sessions(j.facts, j.calendar, until=j.as_of)
+    spans = supervision._holding_spans(j.facts)
+    holding = supervision._holding_months(spans, j.compliance_start, j.today) if j.compliance_start else {}
+    gaps = supervision._gap_months(j, sessions, holding)
+    return len(list(supervision._monthly(j, sessions, holding, gaps)))
+
+
+def ours_records(facts, as_of: datetime) -> int:
+    j = Judgement.at(facts, as_of)
+    return sum(1 for finding in records.check(j) if finding.rule == "REC-DEADLINE")
+
+
+def compare(as_of: datetime, repeat: int, scope: str) -> dict:
+    """Each rule's floor query against ours: load each service's facts (once for both rules: a page
+    would load them once too) and run the rule. Every service: one repeat (it takes minutes)."""
+    from measure import largest_service
+
+    services = [largest_service()] if scope == "service" else list(Service.objects.order_by("ref"))
+    repeat = repeat if scope == "service" else 1
+    ids = [s.pk for s in services]
+    rules = (("SUP-MONTHLY", SUP_MONTHLY, ours_monthly), ("REC-DEADLINE", REC_DEADLINE, ours_records))
+    times: dict = {rule: {"floor": [], "rule": [], "load": []} for rule, _, _ in rules}
+    counts: dict = {}
+    for _ in range(repeat):
+        for rule, query, _ in rules:
+            started = time.perf_counter()
+            counts[(rule, "floor")] = run_sql(query, ids, as_of)
+            times[rule]["floor"].append(time.perf_counter() - started)
+        load, spent = 0.0, dict.fromkeys(times, 0.0)
+        found = dict.fromkeys(times, 0)
+        for service in services:
+            t0 = time.perf_counter()
+            facts = service_facts(service)
+            load += time.perf_counter() - t0
+            for rule, _, ours in rules:
+                t1 = time.perf_counter()
+                found[rule] += ours(facts, as_of)
+                spent[rule] += time.perf_counter() - t1
+            del facts
+        for rule in times:
+            times[rule]["rule"].append(spent[rule])
+            times[rule]["load"].append(load)
+            counts[(rule, "ours")] = found[rule]
+    out = {"scope": scope, "services": len(services)}
+    for rule in times:
+        floor_s, rule_s, load_s = (statistics.median(times[rule][k]) for k in ("floor", "rule", "load"))
+        ours_s = load_s + rule_s
+        out[rule] = {
+            "floor_seconds": round(floor_s, 3),
+            "ours_seconds": round(ours_s, 3),
+            "ours_load_seconds": round(load_s, 3),
+            "ours_rule_seconds": round(rule_s, 3),
+            "ratio": round(ours_s / floor_s, 2) if floor_s else None,
+            "ratio_rule_only": round(rule_s / floor_s, 2) if floor_s else None,
+            "floor_rows": counts[(rule, "floor")],
+            "ours_findings": counts[(rule, "ours")],
+        }
+    return out

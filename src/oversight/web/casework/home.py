@@ -1,0 +1,108 @@
+"""The home page: what needs me now. The findings that are mine to act on (and, for a manager, my
+team's), soonest deadline first, each with a link to the place where it is put right."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+
+from oversight.accounts.permissions import local_now, page_policy, require_identity
+from oversight.policy.catalogue import BY_ID
+from oversight.policy.engine import evaluate
+from oversight.policy.findings import Judgement
+from oversight.policy.ownership import Fix, Owned, needs_me
+from oversight.store.read import service_facts
+from oversight.web.casework.display import deadline_text, name_of, relative_days
+
+TEAM_PAGE_SIZE = 25
+
+
+def url_or_none(name: str, *args) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:  # a page another area has not built yet
+        return None
+
+
+def fix_link(fix: Fix | None, finding, me: str) -> tuple[str, str] | None:
+    """(href, link text) of the page where the finding is put right, for the signed-in person."""
+    link = None
+    if fix is not None:
+        if fix.kind == "leave_sheet":
+            link = (url_or_none("web:leave-sheet", fix.ref), "Open the leave sheet")
+        elif fix.kind == "buddies" and fix.ref == me:
+            link = (url_or_none("web:buddies"), "Open my buddies")
+        elif fix.kind in ("buddies", "cover"):
+            link = (url_or_none("web:cover-board"), "Open team cover")
+        elif fix.kind == "covering" and fix.ref == me:
+            link = (url_or_none("web:covering"), "Open cases I cover")
+        elif fix.kind == "supervision":
+            link = (url_or_none("web:supervision"), "Open supervision")
+        elif fix.kind == "duty":
+            link = (url_or_none("web:duty"), "Open the duty list")
+        elif fix.kind == "record" and fix.record:
+            link = (url_or_none("web:record-amend", fix.ref, *fix.record), f"Open the record ({fix.ref})")
+        elif fix.kind == "case":
+            link = (url_or_none("web:case", fix.ref), f"Open the child's file ({fix.ref})")
+    if (link is None or link[0] is None) and finding.case:
+        link = (url_or_none("web:case", finding.case), f"Open the child's file ({finding.case})")
+    return link if link and link[0] else None
+
+
+def _rows(items: list[Owned], facts, me: str, tz, today) -> list[dict]:
+    rows = []
+    for owned in items:
+        finding = owned.finding
+        rule = BY_ID.get(finding.rule)
+        link = fix_link(owned.fix, finding, me)
+        due_local = finding.due.astimezone(tz) if finding.due else None
+        rows.append({
+            "rule": finding.rule,
+            "title": rule.title if rule else finding.rule,
+            "status": str(finding.status),
+            "detail": finding.detail,
+            "deadline": deadline_text(finding.due, tz),
+            "when": relative_days(due_local.date(), today) if due_local else "",
+            "who": ", ".join(name_of(facts, a) for a in sorted(owned.actors)),
+            "href": link[0] if link else None,
+            "link_text": link[1] if link else None,
+            "case": finding.case,
+        })
+    return rows
+
+
+def _counts(items: list[Owned]) -> dict[str, int]:
+    counts = {"breach": 0, "due": 0, "warning": 0}
+    for owned in items:
+        counts[str(owned.finding.status)] += 1
+    return counts
+
+
+@page_policy("signed_in")
+def home(request):
+    identity = require_identity(request)
+    now, today = local_now(identity)
+    me = identity.viewer.staff
+    context = {"today": today, "staff": me}
+    if me is not None:
+        facts = service_facts(identity.service)
+        judgement = Judgement.at(facts, now)
+        found = needs_me(judgement, evaluate(facts, now), me)
+        tz = ZoneInfo(identity.service.timezone)
+        team_page = Paginator(list(found.team), TEAM_PAGE_SIZE).get_page(request.GET.get("page"))
+        person = judgement.facts.staff_by_id.get(me)
+        context.update(
+            person=person,
+            mine=_rows(list(found.mine), judgement.facts, me, tz, today),
+            counts=_counts(list(found.mine)),
+            team=_rows(list(team_page.object_list), judgement.facts, me, tz, today),
+            team_total=len(found.team),
+            team_counts=_counts(list(found.team)),
+            team_page=team_page,
+            is_manager=bool(person and person.is_manager) or bool(found.team),
+        )
+    context["reports_url"] = url_or_none("web:findings")
+    return render(request, "web/casework/home.html", context)

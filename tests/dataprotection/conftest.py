@@ -1,0 +1,1 @@
+from tests.reports.fixtures import clock, performance_client, service, sign_in  # noqa: F401
