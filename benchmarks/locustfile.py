@@ -7,6 +7,7 @@ BENCH_URLS (comma-separated paths), the user from BENCH_USER / BENCH_PASSWORD.
 from __future__ import annotations
 
 import os
+import random
 import re
 
 from locust import HttpUser, between, task
@@ -34,5 +35,6 @@ class Person(HttpUser):
 
     @task
     def read(self) -> None:
-        for url in URLS:
-            self.client.get(url, name=url)
+        # One page at a time, any of them: a slow page must not hide the others from the figures.
+        url = random.choice(URLS)
+        self.client.get(url, name=url)

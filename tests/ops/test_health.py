@@ -27,3 +27,9 @@ def test_health_is_503_when_a_check_fails_and_names_no_detail_of_the_error(clien
     check = response.json()["checks"]["database"]
     assert (check["ok"], check["detail"]) == (False, "OperationalError: unavailable")
     assert "10.0.0.5" not in response.content.decode()
+
+
+def test_health_reports_the_task_queue(client):
+    checks = client.get("/health").json()["checks"]
+    assert checks["task_queue"]["ok"] is True
+    assert "tasks waiting" in checks["task_queue"]["detail"]

@@ -25,9 +25,9 @@ def database() -> dict:
 
 def task_queue() -> dict:
     """The background task queue: reachable, and how much waits or failed."""
-    if not apps.is_installed("django_tasks_db"):
+    if not apps.is_installed("django_tasks_db"):  # the package; its app label is django_tasks_database
         return {"ok": True, "detail": "no task queue configured"}
-    model = apps.get_model("django_tasks_db", "DBTaskResult")
+    model = apps.get_model("django_tasks_database", "DBTaskResult")
     waiting = model.objects.filter(status="READY").count()
     failed = model.objects.filter(status="FAILED").count()
     return {"ok": True, "detail": f"{waiting} tasks waiting, {failed} failed"}

@@ -257,7 +257,7 @@ def test_an_unknown_scale_is_refused():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("scale", "limit"), [("demo", 10.0), ("service", 40.0)])
+@pytest.mark.parametrize(("scale", "limit"), [("demo", 10.0), ("service", 90.0)])
 def test_generation_is_quick_enough(scale, limit):
     started = time.perf_counter()
     generate_service(seed=9, today=TODAY, scale=scale)
