@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import time
 from collections import Counter
 from datetime import date, datetime
 from datetime import time as clock
@@ -254,14 +253,6 @@ def test_the_demo_facts_straight_from_the_generator_are_the_documents(document):
 def test_an_unknown_scale_is_refused():
     with pytest.raises(ValueError):
         generate_service(today=TODAY, scale="galaxy")
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(("scale", "limit"), [("demo", 10.0), ("service", 90.0)])
-def test_generation_is_quick_enough(scale, limit):
-    started = time.perf_counter()
-    generate_service(seed=9, today=TODAY, scale=scale)
-    assert time.perf_counter() - started < limit
 
 
 # -- with the exchange parser and the rule engine ----------------------------------------------
