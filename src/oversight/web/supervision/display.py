@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from oversight.people.models import ORDER_CHOICES, RISK_CHOICES, ROLE_CHOICES
+# One wording of days and moments across the pages; deadlines here read mid-sentence (lower case).
+from oversight.web.casework.display import clock, long_day, moment_text  # noqa: F401
 from oversight.policy.facts import ServiceFacts
 
 END_OF_DAY = time(23, 59, 59, 999000)
@@ -15,29 +17,6 @@ DEPTHS = {"check_in": "Check-in", "in_depth": "In depth"}
 EVENT_KINDS = {"management_decision": "Management decision", "marp": "MARP outcome", "audit": "Case audit"}
 ABSENCE_KINDS = {"annual_leave": "annual leave", "sickness": "sickness", "training": "training", "other": "absence"}
 RISK_COLOURS = {"low": "green", "medium": "yellow", "high": "orange", "very_high": "red"}
-
-
-def long_day(day: date | datetime | None) -> str:
-    """'Tue 27 January 2026'."""
-    if day is None:
-        return ""
-    if isinstance(day, datetime):
-        day = day.date()
-    return f"{day:%a} {day.day} {day:%B %Y}"
-
-
-def clock(moment: datetime) -> str:
-    if (moment.hour, moment.minute) == (12, 0):
-        return "midday"
-    return f"{moment.hour % 12 or 12}:{moment.minute:02d}{'am' if moment.hour < 12 else 'pm'}"
-
-
-def moment_text(moment: datetime | None, tz) -> str:
-    """'Tue 27 January 2026 at 2:30pm', in the service's time zone."""
-    if moment is None:
-        return ""
-    local = moment.astimezone(tz)
-    return f"{long_day(local)} at {clock(local)}"
 
 
 def deadline_text(due: datetime | None, tz) -> str:
