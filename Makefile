@@ -41,7 +41,7 @@ demo: migrate
 
 run: demo
 	@echo "Serving Oversight at http://$(HOST)  (Ctrl+C to stop)"
-	$(OVERSIGHT) runserver $(HOST)
+	$(OVERSIGHT) runserver --insecure $(HOST)
 
 test: install
 	@bash scripts/ensure-postgres.sh
