@@ -11,12 +11,13 @@ PG_URL    ?= postgres://postgres@127.0.0.1:5432/oversight_ci
 HOST      ?= 127.0.0.1:8000
 SEED      ?= 1
 
-.PHONY: help venv install migrate demo run test test-sqlite test-postgres check-python clean bench
+.PHONY: help venv install migrate demo run test test-sqlite test-postgres check-python clean bench soak
 
 help:
 	@echo "make run    set up everything, load the demo service and serve it at http://$(HOST)"
 	@echo "make test   run the whole test suite on SQLite and on PostgreSQL"
 	@echo "make bench  load service, region and national data sets into PostgreSQL and measure (SCALES=...)"
+	@echo "make soak   mixed load on gunicorn for SOAK_SECONDS (default 180): errors must be 0, memory flat"
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
@@ -63,6 +64,16 @@ bench: install
 	@bash scripts/ensure-postgres.sh
 	$(PY) -m pip install --quiet --editable '.[test,bench]'
 	$(PY) benchmarks/run.py --scales "$(SCALES)" $(BENCH_ARGS)
+
+# Soak (not part of `make test`): the demo service in a throw-away PostgreSQL database (created and
+# dropped; SOAK_DATABASE_URL=sqlite for a scratch SQLite file), gunicorn on loopback, six people
+# reading and writing for SOAK_SECONDS; fails on any error. Figures in docs/operations.md.
+SOAK_SECONDS      ?= 180
+SOAK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/oversight_soak
+soak: install
+	@bash scripts/ensure-postgres.sh
+	@$(PY) -c 'import gunicorn' 2>/dev/null || $(PY) -m pip install --quiet --editable '.[test,bench]'
+	$(PY) benchmarks/soak.py --seconds $(SOAK_SECONDS) --database $(SOAK_DATABASE_URL) $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -27,6 +27,8 @@ RESULTS = os.path.join(HERE, "results")
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 TODAY = os.environ.get("BENCH_TODAY", "2026-11-23")
 SEED = os.environ.get("BENCH_SEED", "1")
+# The findings cache gunicorn's workers share in (d); empty: each worker keeps its own (LocMem).
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
 GIB = 1024.0
 
 TARGETS = {
@@ -110,7 +112,10 @@ def bench_scale(scale: str, reuse: bool, skip_web: bool, web_seconds: int) -> di
             continue  # one service: the same figure as the service's own
         out[name] = measure(url, name)
     if not skip_web:
-        out["web"] = measure(url, "web", "--seconds", str(web_seconds))
+        redis = ["--redis", REDIS] if REDIS else []
+        # First as a fresh start (every worker reads the service on its first request), then warmed.
+        out["web"] = measure(url, "web", "--seconds", str(web_seconds), *redis)
+        out["web-warm"] = measure(url, "web", "--seconds", str(web_seconds), "--warm", "8", *redis)
     return out
 
 
@@ -156,13 +161,28 @@ def table(results: dict) -> str:
     row("load: CPU-bound s (quiet machine)", "national ≤ 900", lambda s: fmt(get(s, "load", "cpu_bound_seconds"), digits=0))
     row("load: records/s, wall", "", lambda s: fmt(get(s, "load", "records_per_second_wall")))
     row("load: peak MiB (one process)", "≤ 1024", lambda s: fmt(get(s, "load", "peak_mib"), digits=0))
-    row("(a) findings, 500-case service: s", "≤ 0.3", lambda s: fmt(get(s, "findings-service", "seconds"), digits=3))
-    row("    of which load from the database", "", lambda s: fmt(get(s, "findings-service", "load_seconds"), digits=3))
-    row("    of which the rules", "", lambda s: fmt(get(s, "findings-service", "rules_seconds"), digits=3))
+    row("(a) findings, 500-case service, served: s", "≤ 0.3", lambda s: fmt(
+        get(s, "findings-service", "served_seconds"), digits=4))
+    row("    served, entry from the shared cache: s", "≤ 0.3", lambda s: fmt(
+        get(s, "findings-service", "served_shared_seconds"), digits=4))
+    row("    computed (cache miss): s", "≤ 0.3", lambda s: fmt(get(s, "findings-service", "seconds"), digits=3))
+    row("      of which load from the database", "", lambda s: fmt(get(s, "findings-service", "load_seconds"), digits=3))
+    row("      of which the rules", "", lambda s: fmt(get(s, "findings-service", "rules_seconds"), digits=3))
+    row("      CPU s of this process (load + rules)", "", lambda s: (
+        f"{fmt(get(s, 'findings-service', 'load_cpu_seconds'), digits=2)} + "
+        f"{fmt(get(s, 'findings-service', 'rules_cpu_seconds'), digits=2)}"
+        if get(s, "findings-service", "rules_cpu_seconds") is not None else "-"))
+    row("    first request, cache empty: s", "", lambda s: fmt(get(s, "findings-service", "fill_seconds"), digits=3))
+    row("    served = computed", "", lambda s: fmt(get(s, "findings-service", "served_equal_computed")))
     row("    peak MiB", "≤ 1024", lambda s: fmt(get(s, "findings-service", "peak_mib"), digits=0))
-    row("(b) findings, every service: s", "≤ 30", lambda s: fmt(
-        get(s, "findings-all", "seconds") if s != "service" else get(s, "findings-service", "seconds"), digits=2))
-    row("    peak MiB", "≤ 1024", lambda s: fmt(
+    row("(b) findings, every service, computed: s", "≤ 30", lambda s: fmt(
+        get(s, "findings-all", "seconds") if s != "service" else get(s, "findings-service", "fill_seconds"), digits=2))
+    row("    worker processes", "", lambda s: fmt(get(s, "findings-all", "workers") if s != "service" else 1))
+    row("    CPU-bound s (one process)", "", lambda s: fmt(get(s, "findings-all", "cpu_seconds"), digits=1))
+    row("    served, every service: s", "≤ 30", lambda s: fmt(
+        get(s, "findings-all", "served_seconds") if s != "service" else get(s, "findings-service", "served_seconds"),
+        digits=3))
+    row("    peak MiB (largest process)", "≤ 1024", lambda s: fmt(
         get(s, "findings-all", "peak_mib") if s != "service" else get(s, "findings-service", "peak_mib"), digits=0))
     row("(c) cover, 500-case service: s", "≤ 0.1", lambda s: fmt(get(s, "cover-service", "seconds"), digits=3))
     row("    peak MiB", "≤ 1024", lambda s: fmt(get(s, "cover-service", "peak_mib"), digits=0))
@@ -174,11 +194,14 @@ def table(results: dict) -> str:
         row(f"floor {rule}, service: ours/floor", "≤ 5", lambda s, r=rule: fmt(get(s, "floor-service", r, "ratio")))
         row(f"floor {rule}, every service: ours/floor", "≤ 5", lambda s, r=rule: fmt(
             get(s, "floor-all" if s != "service" else "floor-service", r, "ratio")))
-    urls = sorted({u for s in scales for u in (get(s, "web", "endpoints") or {}) if u not in ("Aggregated",)})
-    for url in urls:
-        row(f"(d) {url}: p50 / p95 ms, errors", "p95 ≤ 250, 0", lambda s, u=url: (
-            f"{fmt(get(s, 'web', 'endpoints', u, 'p50_ms'), digits=0)} / {fmt(get(s, 'web', 'endpoints', u, 'p95_ms'), digits=0)}"
-            f", {fmt(get(s, 'web', 'endpoints', u, 'errors'))}" if get(s, "web", "endpoints", u) else "-"))
+        row(f"floor {rule}, service: served/floor", "≤ 5", lambda s, r=rule: fmt(
+            get(s, "floor-service", r, "ratio_served"), digits=3))
+    for run_, label in (("web", "fresh start"), ("web-warm", "warmed")):
+        urls = sorted({u for s in scales for u in (get(s, run_, "endpoints") or {}) if u not in ("Aggregated",)})
+        for url in urls:
+            row(f"(d) {url}, {label}: p50 / p95 ms, errors", "p95 ≤ 250, 0", lambda s, u=url, w=run_: (
+                f"{fmt(get(s, w, 'endpoints', u, 'p50_ms'), digits=0)} / {fmt(get(s, w, 'endpoints', u, 'p95_ms'), digits=0)}"
+                f", {fmt(get(s, w, 'endpoints', u, 'errors'))}" if get(s, w, "endpoints", u) else "-"))
     lines = []
     widths = [max(len(str(r[i])) for r in [["figure", "target", *scales], *rows]) for i in range(len(scales) + 2)]
     for r in [["figure", "target", *scales], ["-" * w for w in widths], *rows]:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "oversight.people",
     "oversight.cover",
     "oversight.supervision",
+    "oversight.store",  # each service's data revision (triggers), what the findings cache is keyed by
     "oversight.audit",
     "oversight.accounts",
     "oversight.ops",
@@ -73,8 +74,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of the request (errors in later middleware too) carries its id.
+    "oversight.ops.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "oversight.security.middleware.RefuseNulMiddleware",  # before anything looks a NUL up in the database
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -128,6 +132,19 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+
+# Findings computed for a service are kept here under the service's data revision
+# (store/cache.py): never stale, whatever writes. With REDIS_URL every worker and server shares
+# them; without it each process keeps its own.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"],
+         "KEY_PREFIX": "oversight", "TIMEOUT": 24 * 3600}
+        if os.environ.get("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": 24 * 3600,
+              "OPTIONS": {"MAX_ENTRIES": 1000}}
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2id for every new or changed password; the others only check (and upgrade) older hashes.
@@ -157,16 +174,20 @@ STATIC_ROOT = VAR_DIR / "static"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_personal_data": {"()": "oversight.security.logging.NoPersonalDataFilter"}},
-    "formatters": {"safe": {"()": "oversight.security.logging.SafeFormatter",
-                            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_personal_data"], "formatter": "safe"}},
+    "filters": {"no_personal_data": {"()": "oversight.security.logging.NoPersonalDataFilter"},
+                "context": {"()": "oversight.security.logging.ContextFilter"}},
+    # One JSON object a line, with the request's or task's id (docs/operations.md, "Logs").
+    "formatters": {"json": {"()": "oversight.security.logging.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_personal_data", "context"],
+                             "formatter": "json"}},
     "root": {"handlers": ["console"], "level": os.environ.get("OVERSIGHT_LOG_LEVEL", "WARNING")},
     "loggers": {
         # Django's own handlers (mail_admins, the runserver request log) are replaced by the safe one.
         "django": {"handlers": ["console"], "level": os.environ.get("OVERSIGHT_LOG_LEVEL", "WARNING"),
                    "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # One line a request (method, route, status, duration, request id); OVERSIGHT_REQUEST_LOG=0 stops it.
+        "oversight.requests": {"level": "WARNING" if os.environ.get("OVERSIGHT_REQUEST_LOG") == "0" else "INFO"},
     },
 }
 

@@ -88,3 +88,9 @@ def test_a_bad_csv_is_400_listing_every_bad_line(admin, service):
     assert dry.json()["tables"]["staff"]["added"] == 1 and not Staff.objects.filter(ref="N1").exists()
     done = admin.post("/api/imports/csv", {"file": SimpleUploadedFile("x.csv", good, "text/csv")})
     assert done.json()["applied"] is True and Staff.objects.filter(service=service, ref="N1").exists()
+
+
+def test_the_imports_page_is_in_the_navigation_of_administrators_only(session_for):
+    admin = session_for(None, administrator=True).get("/").content.decode()
+    assert 'href="/imports/"' in admin
+    assert 'href="/imports/"' not in session_for("D1").get("/").content.decode()

@@ -1,18 +1,23 @@
 """The CSV import: every bad line reported with its number, nothing written unless every row is good."""
 
+import csv as std_csv
+import io
 from datetime import date
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from oversight.audit.models import AuditEvent
 from oversight.demo.generate import generate_service
 from oversight.exchange.document import parse_document
-from oversight.imports.csv_import import ALL_COLUMNS, COLUMNS, csv_import, parse_date
+from oversight.imports.csv_import import ALL_COLUMNS, COLUMNS, MAX_BYTES, choice, csv_import, parse_date
 from oversight.imports.report import ImportRefused
 from oversight.people.models import Allocation, Case, ReportingLine, Service, Staff
+from oversight.policy.facts import ORDER_TYPES, RISKS, ROLES
 from oversight.store.write import replace_service
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +164,140 @@ def test_the_sample_file_imports_cleanly_into_the_demo_service():
     assert {k: v["added"] for k, v in report.tables.items() if v["added"]} == {
         "staff": 6, "reporting_lines": 6, "cases": 4, "allocations": 4}
     assert Case.objects.get(service=demo, ref="CMS-C003").paired_worker.ref == "CMS-Y2"
+
+
+# -- fuzzing: hostile and broken files (issue 7: "malformed, truncated, wrong types, unknown references,
+# duplicate ids, huge files — always exit 2 with the problems listed, never a traceback, nothing written")
+FUZZ = settings(max_examples=60, deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+GOOD_ROWS = [
+    {"RecordType": "staff", "StaffID": "N1", "Name": "New Person", "Role": "youth_justice_officer",
+     "StartDate": "01/03/2026"},
+    {"RecordType": "reporting_line", "StaffID": "N1", "ManagerID": "D1", "From": "2026-03-01"},
+    {"RecordType": "case", "CaseID": "E9", "ChildName": "Child E9", "DOB": "01/02/2011",
+     "OrderType": "referral_order", "Risk": "low", "Opened": "02/03/2026", "PairedWorkerID": "Y2"},
+    {"RecordType": "allocation", "CaseID": "E9", "StaffID": "N1", "From": "02/03/2026"},
+]
+DATE_CELLS = [(0, "StartDate"), (1, "From"), (2, "DOB"), (2, "Opened"), (3, "From")]
+CHOICE_CELLS = {(0, "Role"): "role", (2, "OrderType"): "order_type", (2, "Risk"): "risk"}
+REFERENCES = [(1, "ManagerID"), (2, "PairedWorkerID"), (3, "StaffID"), (3, "CaseID")]
+REQUIRED_CELLS = [(0, "StaffID"), (0, "Name"), (0, "Role"), (1, "ManagerID"), (2, "ChildName"), (2, "Risk"),
+                  (3, "From")]
+LONGEST = {"StaffID": 64, "CaseID": 64, "Name": 200, "ChildName": 200}
+PLAUSIBLE = ["staff", "case", "allocation", "Y1", "E1", "2026-03-01", '"']  # so that some rows get further
+cell_text = st.text(st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=12)
+
+
+def not_a_date(text: str) -> bool:
+    try:
+        parse_date(text)
+    except ValueError:
+        return bool(text.strip())
+    return False
+
+
+@st.composite
+def broken_files(draw):
+    """The good rows, broken in one to three ways; each way on its own makes the file bad."""
+    rows = [dict(r) for r in GOOD_ROWS]
+    extra_cells: dict[int, list[str]] = {}
+    for _ in range(draw(st.integers(1, 3))):
+        how = draw(st.sampled_from(["wrong date", "wrong choice", "unknown reference", "repeated row",
+                                    "huge field", "missing cell", "extra cells", "unknown record type",
+                                    "NUL character", "unclosed quote"]))
+        if how == "wrong date":
+            at, column = draw(st.sampled_from(DATE_CELLS))
+            rows[at][column] = draw(st.sampled_from(["31/02/2026", "2026-13-01", "1/1/26", "soon"])
+                                    | cell_text.filter(not_a_date))
+        elif how == "wrong choice":
+            (at, column), name = draw(st.sampled_from(sorted(CHOICE_CELLS.items())))
+            options = {"role": ROLES, "order_type": ORDER_TYPES, "risk": RISKS}[name]
+            wrong = cell_text.filter(lambda t, o=options: t.strip() and choice(t, o) not in o)
+            rows[at][column] = draw(wrong)
+        elif how == "unknown reference":
+            at, column = draw(st.sampled_from(REFERENCES))
+            rows[at][column] = "NOBODY-" + draw(st.from_regex(r"[A-Z0-9]{1,6}", fullmatch=True))
+        elif how == "repeated row":
+            rows.append(dict(rows[draw(st.sampled_from([0, 2, 3]))]))  # same id or same key
+        elif how == "huge field":
+            column = draw(st.sampled_from(sorted(LONGEST)))
+            at = {"StaffID": 0, "Name": 0, "CaseID": 2, "ChildName": 2}[column]
+            rows[at][column] = "x" * draw(st.integers(LONGEST[column] + 1, 200_000))
+        elif how == "missing cell":
+            at, column = draw(st.sampled_from(REQUIRED_CELLS))
+            rows[at][column] = ""
+        elif how == "extra cells":
+            extra_cells[draw(st.integers(0, len(rows) - 1))] = ["surplus"] * draw(st.integers(1, 3))
+        elif how == "unknown record type":
+            rows[draw(st.integers(0, len(rows) - 1))]["RecordType"] = draw(
+                cell_text.filter(lambda t: choice(t, tuple(COLUMNS)) not in COLUMNS))
+        elif how == "NUL character":
+            at, column = draw(st.sampled_from([(0, "Name"), (2, "ChildName")]))
+            rows[at][column] += "\x00"
+        else:  # an opening quote never closed: the rest of the file is one cell
+            rows[draw(st.integers(0, len(rows) - 1))]["RecordType"] = '"staff'
+    lines = [HEADER]
+    for index, cells in enumerate(rows):
+        values = [cells.get(column, "") for column in ALL_COLUMNS] + extra_cells.get(index, [])
+        out = io.StringIO()
+        std_csv.writer(out, lineterminator="").writerow(values)
+        line = out.getvalue()
+        lines.append(line.replace('"""staff"', '"staff', 1))  # keep the unclosed quote unescaped
+    return ("\n".join(lines) + "\n").encode()
+
+
+def stored(service) -> dict:
+    """Everything an import could change, with the audit trail and the history of each record."""
+    ours = {"service": service}
+    tables = {
+        "staff": Staff.objects.filter(**ours).values_list("ref", "name", "role", "start", "end"),
+        "lines": ReportingLine.objects.filter(**ours).values_list("staff__ref", "manager__ref", "start"),
+        "cases": Case.objects.filter(**ours).values_list("ref", "name", "risk", "paired_worker__ref"),
+        "allocations": Allocation.objects.filter(**ours).values_list("case__ref", "staff__ref", "start"),
+        "audit": AuditEvent.objects.values_list("id", "action"),
+        "staff history": Staff.history.values_list("history_id"),
+        "case history": Case.history.values_list("history_id"),
+    }
+    return {name: sorted(map(repr, rows)) for name, rows in tables.items()}
+
+
+def test_the_good_rows_the_fuzzing_breaks_are_good(service):
+    good = csv(*(row(r["RecordType"], **r) for r in GOOD_ROWS))
+    assert csv_import(good, service=service, actor="test", dry_run=True).valid
+
+
+@FUZZ
+@given(raw=broken_files())
+def test_a_broken_file_is_refused_whole_with_its_problems_listed(service, raw):
+    before = stored(service)
+    with pytest.raises(ImportRefused) as refused:
+        csv_import(raw, service=service, actor="test", dry_run=False)
+    problems = refused.value.report.problems
+    assert problems and all(p.line is not None or p.path for p in problems), problems
+    assert stored(service) == before
+
+
+@FUZZ
+@given(raw=st.binary(max_size=400) | st.builds(
+    lambda rows: (HEADER + "\n" + "\n".join(",".join(r) for r in rows)).encode("utf-8", "surrogatepass"),
+    st.lists(st.lists(cell_text | st.sampled_from(PLAUSIBLE), max_size=len(ALL_COLUMNS) + 2), max_size=6)))
+def test_the_command_never_fails_with_a_traceback_on_any_bytes(service, tmp_path, raw):
+    """Any file at all: either refused with exit status 2 and its problems listed, and nothing written,
+    or accepted (rows that happen to be good)."""
+    path = tmp_path / "any.csv"
+    path.write_bytes(raw)
+    before = stored(service)
+    try:
+        call_command("import_csv", str(path), "--service", "EX", stdout=io.StringIO())
+    except CommandError as failed:
+        assert failed.returncode == 2 and "line" in str(failed), str(failed)
+        assert stored(service) == before
+
+
+def test_a_huge_file_is_refused_before_it_is_read(service):
+    before = stored(service)
+    huge = HEADER.encode() + b"\n" + b"staff,N1,Name\n" * (MAX_BYTES // 14 + 1)
+    with pytest.raises(ImportRefused) as refused:
+        csv_import(huge, service=service, actor="test", dry_run=False)
+    assert [str(p) for p in refused.value.report.problems] == ["the file is larger than 20 MB"]
+    assert stored(service) == before

@@ -202,10 +202,10 @@ def kill(process: subprocess.Popen) -> None:
     process.wait(timeout=LIMIT)
 
 
-def start_with_progress(database, path) -> tuple[subprocess.Popen, int]:
-    """Start `oversight load` with its standard error on a terminal, so that it shows progress."""
+def start_with_progress(database, path, *more: str, command: str = "load") -> tuple[subprocess.Popen, int]:
+    """Start `oversight load` (or `command`) with standard error on a terminal, so that it shows progress."""
     controller, terminal = pty.openpty()
-    process = database.start("load", str(path), stdout=subprocess.DEVNULL, stderr=terminal)
+    process = database.start(command, str(path), *more, stdout=subprocess.DEVNULL, stderr=terminal)
     os.close(terminal)
     return process, controller
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from oversight.exchange.document import parse_document
 from oversight.policy.engine import cover_at, evaluate
-from oversight.store.read import service_facts, service_for
+from oversight.store.read import fresh_service_facts, service_for
 from oversight.store.write import replace_service
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def queries_for(document: dict) -> tuple[int, int]:
     replace_service(parse_document(document), actor="test")
     service = service_for(document["service"]["id"])
     with CaptureQueriesContext(connection) as captured:
-        facts = service_facts(service)
+        facts = fresh_service_facts(service)  # read from the database, not the facts kept per revision
         findings = evaluate(facts, AS_OF)
         cover_at(facts, AS_OF)
     return len(captured), len(findings)

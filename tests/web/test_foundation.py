@@ -75,9 +75,15 @@ def static_path(url: str) -> str:
 
 @pytest.fixture
 def user(django_user_model):
-    return django_user_model.objects.create_user(
+    from oversight.accounts.models import Account
+    from oversight.people.models import Service
+
+    user = django_user_model.objects.create_user(
         username="casey", password="a-long-test-password-1", first_name="Casey", last_name="Jones"
     )
+    # The style guide is for people with an account in a service (page policy "signed_in").
+    Account.objects.create(user=user, service=Service.objects.create(ref="EX", name="Example service"))
+    return user
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 
 from oversight.accounts import sessions, two_factor
+from oversight.api.errors import error_response
 
 # The only views a signed-in user who still owes a code may reach.
 OPEN_BEFORE_SECOND_FACTOR = frozenset({
@@ -63,8 +64,12 @@ class RequireTwoFactorMiddleware:
         if request.method == "GET" and not request.path_info.startswith("/api/"):
             target += "?" + urlencode({"next": request.get_full_path()})
         if request.path_info.startswith("/api/"):
-            return HttpResponseForbidden(
-                '{"detail": "Two-factor sign-in is needed first"}', content_type="application/json"
+            # The API's own error shape. 403, not 401: the sign-in is known, but nothing is open to it
+            # until the code is given.
+            return error_response(
+                403, "Two-factor sign-in is needed first: give the code from your authenticator app on the "
+                f"sign-in pages ({target}), or call the API with a personal API token instead.",
+                {"two_factor": target}, code="two_factor_required",
             )
         if request.headers.get("HX-Request"):
             response = HttpResponseForbidden("Two-factor sign-in is needed first")

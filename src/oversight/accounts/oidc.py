@@ -8,6 +8,7 @@ the refusal audited. A manager signing on still gives Oversight's own second fac
 from __future__ import annotations
 
 import logging
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import auth
@@ -128,5 +129,18 @@ class CallbackView(_Enabled, OIDCAuthenticationCallbackView):
         return HttpResponseRedirect(self.failure_url)
 
 
-start = page_policy("public")(StartView.as_view())
-callback = page_policy("public")(CallbackView.as_view())
+def _only_when_enabled(view):
+    """404 before the view is even made: mozilla-django-oidc's views read the provider's settings when
+    they are constructed, which fails (a 500) when single sign-on is not set up."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not settings.OVERSIGHT_OIDC_ENABLED:
+            raise Http404("Single sign-on is not set up")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+start = page_policy("public")(_only_when_enabled(StartView.as_view()))
+callback = page_policy("public")(_only_when_enabled(CallbackView.as_view()))

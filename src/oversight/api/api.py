@@ -10,7 +10,7 @@ from ninja.openapi.docs import Swagger
 
 from oversight.api import errors
 from oversight.api.auth import AUTH, TokenAuth
-from oversight.api.routers import imports, people, work
+from oversight.api.routers import imports, people, recording, work
 
 DESCRIPTION = """
 Oversight's JSON API: the same data and the same permission policy as the pages.
@@ -61,4 +61,5 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/", people.router)
 api.add_router("/", work.router)
+api.add_router("/", recording.router)
 api.add_router("/", imports.router)

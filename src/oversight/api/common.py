@@ -12,13 +12,19 @@ from pydantic import BeforeValidator
 from oversight.accounts.permissions import local_now, require_identity
 from oversight.accounts.selectors import Identity
 from oversight.api.errors import ApiError
+from oversight.exchange.values import FIRST_YEAR, LAST_YEAR
 
 MAX_LIMIT = 500
 
 
 def _iso_date(value: object) -> object:
-    """Dates only as written YYYY-MM-DD (pydantic would also take a number of seconds since 1970)."""
-    if isinstance(value, date) or (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
+    """Dates only as written YYYY-MM-DD (pydantic would also take a number of seconds since 1970), in
+    the years the exchange accepts (beyond them the rules' date arithmetic would overflow)."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        if not FIRST_YEAR <= int(value[:4]) <= LAST_YEAR:
+            raise ValueError(f"must be between the years {FIRST_YEAR} and {LAST_YEAR}")
+        return value
+    if isinstance(value, date):
         return value
     raise ValueError("must be a date written YYYY-MM-DD")
 

@@ -208,3 +208,84 @@ class ImportReportOut(Schema):
     tables: dict[str, TableChangeOut]
     totals: TableChangeOut
     problems: list[ImportProblemOut]
+
+
+# -- what the writes answer ------------------------------------------------------------------------
+
+
+class PreparationCaseOut(Schema):
+    case: str
+    name: str
+    risk: Risk
+    reallocated: bool = Field(description="Temporarily reallocated to the supervisee: may be discussed, need not be")
+    in_depth_suggested: bool
+    reasons: list[str] = Field(description="Why Oversight suggests discussing it in depth")
+
+
+class PreviousActionOut(Schema):
+    id: str
+    case: str
+    session: str
+    text: str
+    owner: str | None
+    due: date | None
+    overdue: bool
+    version: str = Field(description="Send it back with the action's outcome: if the action changed meanwhile, 409")
+
+
+class PreparationOut(Schema):
+    supervisee: str
+    name: str
+    cases: list[PreparationCaseOut] = Field(description="Every open case must be discussed (SUP-CASE)")
+    previous_actions: list[PreviousActionOut] = Field(description="Actions still open from earlier sessions")
+
+
+class CoverConfirmationOut(Schema):
+    absence: str
+    staff: str
+    confirmed: datetime
+    by: str
+
+
+class ReallocationOut(Schema):
+    case: str
+    staff: str
+    start: date
+    end: date | None
+    by: str | None
+
+
+class ReallocationsOut(Schema):
+    items: list[ReallocationOut]
+
+
+class GapRecordOut(Schema):
+    staff: str
+    month: str
+    recorded: datetime
+    by: str
+
+
+class AmendmentOut(Schema):
+    text: str
+    reason: str
+    by: str
+    at: datetime
+
+
+class CaseRecordOut(Schema):
+    kind: Literal["discussion", "event"]
+    id: str = Field(description="The formal session's id (a discussion) or the oversight event's id")
+    case: str
+    title: str
+    held: datetime
+    held_by: str = Field(description="The manager who held the session or made the decision")
+    significant: bool
+    depth: str | None = Field(description="check_in or in_depth (discussions only)")
+    text: str = Field(description="The record as first written (kept as it was; empty until written)")
+    current_text: str = Field(description="What the record says now: the latest amendment, else the original")
+    recorded: datetime | None
+    recorded_by: str | None
+    amendments: list[AmendmentOut]
+    version: str = Field(description="Send it back to write the record: if someone wrote it meanwhile, 409")
+

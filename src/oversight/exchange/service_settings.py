@@ -21,12 +21,12 @@ from oversight.exchange.values import (
     repeated_keys,
 )
 from oversight.policy.facts import ORDER_TYPES, RISKS
-from oversight.policy.settings import PolicySettings
+from oversight.policy.settings import CONTACT_INTERVAL_BOUNDS, SETTING_BOUNDS, PolicySettings
 
-_COUNT = integer(0)
-# "N working days after" needs N ≥ 1: the calendar cannot count zero working days after a moment,
-# so a zero here would pass the loader and then fail inside the rules.
-_WORKING_DAYS_AFTER = integer(1)
+# Every number setting is read within its bounds (policy/settings.py SETTING_BOUNDS): out of them is
+# a problem at its JSON path, so `oversight load` lists it and exits 2 before anything is written.
+_NUMBERS = {name: integer(low, high) for name, (low, high) in SETTING_BOUNDS.items()}
+_INTERVAL = integer(*CONTACT_INTERVAL_BOUNDS)
 
 
 def _read_intervals(r: Reader, value: Any, at: Path) -> Any:
@@ -42,28 +42,18 @@ def _read_intervals(r: Reader, value: Any, at: Path) -> Any:
     intervals = {}
     for rank, risk in enumerate(RISKS):
         if risk in value:
-            days = _COUNT.read(r, value[risk], at.key(risk, rank))
+            days = _INTERVAL.read(r, value[risk], at.key(risk, rank))
             ok = ok and days is not INVALID
             intervals[risk] = days
     return intervals if ok else INVALID
 
 
 SETTING_KINDS: dict[str, Kind] = {
-    "record_working_days": _WORKING_DAYS_AFTER,
-    "urgent_record_hours": _COUNT,
-    "gap_min_absent_working_days": _COUNT,
-    "return_supervision_working_days": _WORKING_DAYS_AFTER,
-    "unplanned_cover_working_days": _WORKING_DAYS_AFTER,
-    "long_sickness_working_days": _COUNT,
-    "reallocate_within_working_days": _WORKING_DAYS_AFTER,
+    **_NUMBERS,
     "paired_worker_orders": list_of(choice(ORDER_TYPES)),
-    "duty_max_cases_per_officer": _COUNT,
-    "buddy_max_total_cases": _COUNT,
     "contact_interval_days": Kind(_read_intervals),
-    "stat_wednesday_anchor": DATE,
+    "stat_wednesday_anchor": DATE,  # dates: years 1900 to 2199, as everywhere in the document
     "compliance_start": MONTH,
-    "cover_lookback_days": _COUNT,
-    "cover_lookahead_days": _COUNT,
     "closure_days": list_of(DATE),
 }
 

@@ -296,7 +296,7 @@ def _check(raw: bytes, service: Service, report: ImportReport) -> f.ServiceFacts
     return None if report.problems else facts
 
 
-def csv_import(raw: bytes, *, service: Service, actor: str, dry_run: bool) -> ImportReport:
+def csv_import(raw: bytes, *, service: Service, actor: str, dry_run: bool, progress=None) -> ImportReport:
     """Check the file against the service as it stands and report (dry run) or apply the changes.
 
     Raises ImportRefused with every problem if any row is bad: then nothing is written."""
@@ -308,6 +308,6 @@ def csv_import(raw: bytes, *, service: Service, actor: str, dry_run: bool) -> Im
         facts = _check(raw, service, report)
         if facts is None:
             raise ImportRefused(report)
-        report.take(replace_service(facts, actor=actor, dry_run=dry_run))
+        report.take(replace_service(facts, actor=actor, dry_run=dry_run, progress=progress))
     report.applied = not dry_run
     return report

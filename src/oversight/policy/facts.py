@@ -300,13 +300,18 @@ class ServiceFacts:
         recorded runs to its expected last day. Only an absence that has begun runs on until a
         return is recorded (RULES.md: "a person whose absence has begun counts as absent, also past
         the expected last day"), so a holiday booked for next week does not look endless."""
+        kept = self.__dict__.get("_known_on")  # the same day asked again: the same facts, indexes built
+        if kept is not None and kept[0] == today:
+            return kept[1]
         booked = [
             replace(a, actual_last_day=a.expected_last_day)
             if a.actual_last_day is None and a.first_day > today
             else a
             for a in self.absences
         ]
-        return replace(self, absences=tuple(booked)) if booked != list(self.absences) else self
+        known = replace(self, absences=tuple(booked)) if booked != list(self.absences) else self
+        self.__dict__["_known_on"] = (today, known)
+        return known
 
     # -- indexes ---------------------------------------------------------------------------
     @cached_property

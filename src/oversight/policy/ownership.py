@@ -146,15 +146,32 @@ class Ownership:
 
 def needs_me(j: Judgement, findings: Iterable[Finding], staff_id: str) -> NeedsMe:
     """The findings that are mine to act on, and those of my team (everyone below me on the day)."""
+    return mine_and_team(j, owners(j, findings), staff_id)
+
+
+def owners(j: Judgement, findings: Iterable[Finding]) -> tuple[Owned, ...]:
+    """Who acts on each finding and where, soonest deadline first: the same for every reader, so
+    it can be worked out once and kept with the findings (store/cache.py)."""
     ownership = Ownership(j)
+    return tuple(ownership.owned(finding) for finding in sorted(findings, key=Finding.sort_key))
+
+
+def mine_and_team(j: Judgement, owned: Iterable[Owned], staff_id: str) -> NeedsMe:
+    """`needs_me` from the findings' owners."""
     mine: list[Owned] = []
     team: list[Owned] = []
-    for finding in sorted(findings, key=Finding.sort_key):
-        owned = ownership.owned(finding)
-        if staff_id in owned.actors:
-            mine.append(owned)
-        elif any(staff_id in j.facts.managers_above(actor, j.today) for actor in owned.actors):
-            team.append(owned)
+    above: dict[str, list[str]] = {}  # each actor's managers, worked out once
+
+    def managers_above(actor: str) -> list[str]:
+        if actor not in above:
+            above[actor] = j.facts.managers_above(actor, j.today)
+        return above[actor]
+
+    for item in owned:
+        if staff_id in item.actors:
+            mine.append(item)
+        elif any(staff_id in managers_above(actor) for actor in item.actors):
+            team.append(item)
     return NeedsMe(tuple(mine), tuple(team))
 
 

@@ -9,6 +9,28 @@ from typing import Any
 
 DEFAULT_CONTACT_INTERVAL_DAYS = MappingProxyType({"low": 28, "medium": 14, "high": 7, "very_high": 7})
 
+# The lowest and highest value each number setting may take (docs/exchange.md, "Bounds of the
+# service settings"). The exchange loader enforces them (exchange/service_settings.py), which is the
+# only way settings enter Oversight. Why bounds at all: the rules count working days and walk day by
+# day, so a typing slip such as 1000000000 would make every run of the rules hang or overflow; a
+# lower bound keeps each rule meaningful ("within 0 working days after" cannot be counted, a
+# contact interval of 0 days would breach every case every day). The upper bounds are far above
+# anything a youth justice service would choose and still small enough to compute quickly.
+SETTING_BOUNDS: MappingProxyType = MappingProxyType({
+    "record_working_days": (1, 60),  # about three months of working days
+    "urgent_record_hours": (1, 168),  # a week: longer is not "urgent"
+    "gap_min_absent_working_days": (1, 23),  # no month has more than 23 working days
+    "return_supervision_working_days": (1, 60),
+    "unplanned_cover_working_days": (1, 20),  # a working month
+    "long_sickness_working_days": (1, 260),  # a working year
+    "reallocate_within_working_days": (1, 60),
+    "duty_max_cases_per_officer": (1, 200),
+    "buddy_max_total_cases": (1, 200),
+    "cover_lookback_days": (0, 366),  # cover is judged on each day of the window: at most a year
+    "cover_lookahead_days": (0, 366),
+})
+CONTACT_INTERVAL_BOUNDS = (1, 365)  # each risk level of `contact_interval_days`
+
 
 @dataclass(frozen=True, slots=True)
 class PolicySettings:

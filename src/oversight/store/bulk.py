@@ -24,6 +24,7 @@ from oversight.audit import services as audit
 from oversight.cover import models as cover
 from oversight.people import models as people
 from oversight.policy import facts as f
+from oversight.store import revisions
 from oversight.store.write import LoadReport, TableChange, _latest_case_manager
 from oversight.supervision import models as sup
 
@@ -67,6 +68,8 @@ def bulk_load_service(facts: f.ServiceFacts, *, actor: str, progress: Progress |
             if trusted:
                 cursor.execute("SET LOCAL session_replication_role = origin")
                 copier.check_references()
+        # The revision triggers were off with the others during the COPY (store/revisions.py).
+        revisions.bump(service.pk)
         totals = report.totals()
         audit.record(
             service=service,

@@ -6,7 +6,8 @@ service cost the same number of round trips for 10 cases or 10,000 (issue: set-w
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -43,6 +44,68 @@ def service_for(ref: str | None) -> people.Service:
 def service_facts(service: people.Service, *, with_casework: bool = True) -> f.ServiceFacts:
     """The whole service. `with_casework=False` leaves out supervision, oversight events, contacts
     and milestones: what cover resolution and the access policy need is loaded far faster.
+
+    Kept in this process under the service's data revision (store/revisions.py), so that a service
+    unchanged since the last read costs one query; any write gives a new revision and a fresh read.
+    """
+    return snapshot(service, with_casework=with_casework)[1]
+
+
+# (database, service pk, revision, with_casework) -> facts, most recently used last. A large
+# service's facts are about 100 MB in memory: a process keeps a few.
+FACTS_KEPT = 4
+_kept: OrderedDict[tuple, f.ServiceFacts] = OrderedDict()
+_kept_lock = threading.Lock()
+_SERVICE_FIELDS = ("ref", "name", "timezone", "holidays", "settings")
+
+
+def revision(service: people.Service) -> int | None:
+    """The service's data revision as this transaction sees it, or None when there is none, or when
+    the caller's copy of the service differs from the database (unsaved changes): nothing may be
+    kept or served for it then."""
+    from django.db.models import OuterRef, Subquery
+
+    from oversight.store.models import ServiceRevision
+
+    row = (
+        people.Service.objects.filter(pk=service.pk)
+        .annotate(revision=Subquery(ServiceRevision.objects.filter(service_id=OuterRef("pk")).values("revision")[:1]))
+        .values_list("revision", *_SERVICE_FIELDS)
+        .first()
+    )
+    if row is None or dict(zip(_SERVICE_FIELDS, row[1:], strict=True)) != {
+        name: getattr(service, name) for name in _SERVICE_FIELDS
+    }:
+        return None
+    return row[0]
+
+
+def snapshot(service: people.Service, *, with_casework: bool = True) -> tuple[int | None, f.ServiceFacts]:
+    """(revision, facts): the facts as they stood at that revision (None: the service has no
+    revision, and the facts were read without keeping them).
+
+    The revision is read first, in the same query as the service's own row: rows written after it
+    only make the facts newer than their key, never older, and a newer revision is a miss.
+    """
+    current = revision(service)
+    if current is None:
+        return None, fresh_service_facts(service, with_casework)
+    key = (connection.settings_dict["NAME"], service.pk, current, with_casework)
+    with _kept_lock:
+        facts = _kept.get(key)
+        if facts is not None:
+            _kept.move_to_end(key)
+            return current, facts
+    facts = fresh_service_facts(service, with_casework)
+    with _kept_lock:
+        _kept[key] = facts
+        while len(_kept) > FACTS_KEPT:
+            _kept.popitem(last=False)
+    return current, facts
+
+
+def fresh_service_facts(service: people.Service, with_casework: bool = True) -> f.ServiceFacts:
+    """The service's facts read from the database now, not kept (see service_facts).
 
     Foreign keys are read as ids and turned into identifiers here (no joins), and on PostgreSQL the
     rows come straight from the driver (`_rows`): a large service is hundreds of thousands of rows.

@@ -21,6 +21,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
 
+from oversight.exchange.values import FIRST_YEAR, LAST_YEAR
+
 DATE_PARTS = ("day", "month", "year")
 
 
@@ -132,7 +134,7 @@ class GovukDateField(forms.Field):
     """A date entered as day, month and year, with GOV.UK's error messages.
 
     error_messages may override "required", "incomplete" (with {missing}, e.g. "month" or
-    "day and month"), "invalid" and "year"."""
+    "day and month"), "invalid", "year" and "range" (a year outside FIRST_YEAR..LAST_YEAR)."""
 
     widget = GovukDateInput
     default_error_messages: ClassVar[dict[str, str]] = {
@@ -140,6 +142,7 @@ class GovukDateField(forms.Field):
         "incomplete": "Date must include a {missing}",
         "invalid": "Date must be a real date",
         "year": "Year must include 4 numbers",
+        "range": f"Year must be between {FIRST_YEAR} and {LAST_YEAR}",
     }
 
     def to_python(self, value):
@@ -162,9 +165,14 @@ class GovukDateField(forms.Field):
         if len(year) != 4:
             raise ValidationError(self.error_messages["year"], code="year")
         try:
-            return dt.date(int(year), int(month), int(day))
+            value = dt.date(int(year), int(month), int(day))
         except ValueError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        # The years the exchange accepts: beyond them, a typing mistake, and the rules' date
+        # arithmetic would overflow near the end of the calendar (leave to 31 12 9999).
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ValidationError(self.error_messages["range"], code="range")
+        return value
 
     def prepare_value(self, value):
         return value

@@ -26,6 +26,7 @@ ENTRIES = (
     ("Compliance", "web:compliance", "reports"),
     ("Findings", "web:findings", "reports"),
     ("Reports", "web:reports", "reports"),
+    ("Imports", "web:imports", "admin"),
     ("Administration", "admin:index", "admin"),
 )
 

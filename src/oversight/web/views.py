@@ -6,12 +6,12 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
 
+from oversight.accounts.permissions import page_policy
 from oversight.web.forms import GovukDateField, GovukForm
 
 SAMPLE_CHOICES = [
@@ -92,7 +92,7 @@ INVALID_SAMPLE = {
 }
 
 
-@login_required
+@page_policy("signed_in")
 def style_guide(request):
     if request.method == "POST":
         form = StyleGuideForm(request.POST)

@@ -189,7 +189,7 @@ CASES = [
     case("setting-bool", put("service", "settings", "urgent_record_hours", True),
          "$.service.settings.urgent_record_hours", "must be a whole number, not a boolean"),
     case("setting-negative", put("service", "settings", "buddy_max_total_cases", -1),
-         "$.service.settings.buddy_max_total_cases", "must be at least 0"),
+         "$.service.settings.buddy_max_total_cases", "must be at least 1"),
     case("setting-working-days-after-zero", put("service", "settings", "record_working_days", 0),
          "$.service.settings.record_working_days", "must be at least 1"),
     case("setting-order-types", put("service", "settings", "paired_worker_orders", ["other", "dto"]),

@@ -37,9 +37,10 @@ from oversight.people.models import Staff
 from oversight.policy import records as records_policy
 from oversight.policy.access import everyone_below
 from oversight.policy.catalogue import RULES
-from oversight.policy.engine import cover_at, evaluate
+from oversight.policy.engine import cover_at
 from oversight.policy.findings import Judgement
-from oversight.policy.ownership import needs_me
+from oversight.policy.ownership import mine_and_team
+from oversight.store.cache import findings_and_facts, owners_and_facts
 from oversight.store.read import service_facts
 from oversight.supervision.models import Action, Discussion, OversightEvent, Supervision
 
@@ -350,16 +351,17 @@ class FindingFilters(Schema):
 def finding_list(request, filters: Query[FindingFilters], paging: Query[Paging]):
     who = identity(request)
     as_of = parse_moment(filters.as_of, who, name="as_of")
-    facts = service_facts(who.service)
-    findings = evaluate(facts, as_of)
-    if not _role_allows(request, who, "reports"):
+    # Findings and their owners are kept per data revision (store/cache.py).
+    if _role_allows(request, who, "reports"):
+        findings, _ = findings_and_facts(who.service, as_of)
+    elif who.viewer.staff is None:
+        findings = []
+    else:
         # Not service-wide: the findings that are mine to act on and my team's (policy/ownership.py).
-        if who.viewer.staff is None:
-            findings = []
-        else:
-            mine = needs_me(Judgement.at(facts, as_of), findings, who.viewer.staff)
-            keep = {id(o.finding) for o in (*mine.mine, *mine.team)}
-            findings = [f for f in findings if id(f) in keep]
+        owned, facts = owners_and_facts(who.service, as_of)
+        mine = mine_and_team(Judgement.at(facts, as_of), owned, who.viewer.staff)
+        keep = {id(o) for o in (*mine.mine, *mine.team)}
+        findings = [o.finding for o in owned if id(o) in keep]
     findings = [
         f for f in findings
         if (filters.rule is None or f.rule == filters.rule) and (filters.status is None or f.status == filters.status)

@@ -38,7 +38,7 @@ def _sheet_state(absence, sheet, has_cases: bool, facts, tz) -> tuple[str, str, 
     if sheet is None:
         return "Not started", "yellow", "Name cover for each case and send it to your line manager"
     if sheet.submitted is None:
-        return "Draft", "blue", "Not sent to your line manager yet"
+        return "Draft", "", "Not sent to your line manager yet"  # "": GOV.UK's default tag, blue
     to = name_of(facts, sheet.submitted_to.ref if sheet.submitted_to_id else None)
     return "Sent", "green", f"To {to} on {moment_text(sheet.submitted, tz)}"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from oversight.exchange.values import FIRST_YEAR, LAST_YEAR
 from oversight.web.forms import GovukDateField, GovukForm
 
 KIND_CHOICES = [("annual_leave", "Annual leave"), ("training", "Training"), ("other", "Other planned absence")]
@@ -46,14 +47,16 @@ class AbsenceRequestForm(GovukForm):
         error_messages={"required": "Enter the first day of your leave",
                         "incomplete": "The first day of your leave must include a {missing}",
                         "invalid": "The first day of your leave must be a real date",
-                        "year": "The year of the first day must include 4 numbers"},
+                        "year": "The year of the first day must include 4 numbers",
+                        "range": f"The year of the first day must be between {FIRST_YEAR} and {LAST_YEAR}"},
     )
     last_day = GovukDateField(
         label="Last day of leave", help_text="The last day you will be away, not the day you come back",
         error_messages={"required": "Enter the last day of your leave",
                         "incomplete": "The last day of your leave must include a {missing}",
                         "invalid": "The last day of your leave must be a real date",
-                        "year": "The year of the last day must include 4 numbers"},
+                        "year": "The year of the last day must include 4 numbers",
+                        "range": f"The year of the last day must be between {FIRST_YEAR} and {LAST_YEAR}"},
     )
 
 

@@ -11,10 +11,9 @@ from django.urls import NoReverseMatch, reverse
 
 from oversight.accounts.permissions import local_now, page_policy, require_identity
 from oversight.policy.catalogue import BY_ID
-from oversight.policy.engine import evaluate
 from oversight.policy.findings import Judgement
-from oversight.policy.ownership import Fix, Owned, needs_me
-from oversight.store.read import service_facts
+from oversight.policy.ownership import Fix, Owned, mine_and_team
+from oversight.store.cache import owners_and_facts
 from oversight.web.casework.display import deadline_text, name_of, relative_days
 
 TEAM_PAGE_SIZE = 25
@@ -88,9 +87,9 @@ def home(request):
     me = identity.viewer.staff
     context = {"today": today, "staff": me}
     if me is not None:
-        facts = service_facts(identity.service)
+        owned, facts = owners_and_facts(identity.service, now)  # kept per data revision (store/cache.py)
         judgement = Judgement.at(facts, now)
-        found = needs_me(judgement, evaluate(facts, now), me)
+        found = mine_and_team(judgement, owned, me)
         tz = ZoneInfo(identity.service.timezone)
         team_page = Paginator(list(found.team), TEAM_PAGE_SIZE).get_page(request.GET.get("page"))
         person = judgement.facts.staff_by_id.get(me)

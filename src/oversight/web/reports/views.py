@@ -8,10 +8,11 @@ document goes through case_for (which audits it with its lawful basis, or answer
 from __future__ import annotations
 
 from datetime import date
+from functools import wraps
 
 from django import forms
 from django.contrib import messages as flash
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -85,12 +86,34 @@ class FindingsFilter(GovukForm):
         return findings
 
 
+class _BadFilters(Exception):
+    pass
+
+
+def _bad_filters(view):
+    """Answer 400 with the reason when an export's filters cannot be read."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _BadFilters as bad:
+            return HttpResponseBadRequest(str(bad), content_type="text/plain; charset=utf-8")
+
+    return wrapped
+
+
 def _findings_table(request):
     identity = require_identity(request)
     now, _ = local_now(identity)
     facts = service_facts(identity.service)
     judgement = Judgement.at(facts, now)
     form = FindingsFilter(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        # An export must not quietly drop a filter it cannot read (and so hold more rows than asked for).
+        problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
+        raise _BadFilters(f"The export's filters are not valid ({problems}). "
+                          "Correct the address and try again.")
     findings = form.apply(evaluate(facts, now), judgement.facts, judgement.today)
     # As on the findings page: the detail sentence is for senior managers, not the performance team.
     person = judgement.facts.staff_by_id.get(identity.viewer.staff) if identity.viewer.staff else None
@@ -120,6 +143,7 @@ def _findings_table(request):
 
 @require_GET
 @page_policy("reports")
+@_bad_filters
 def findings_csv(request):
     identity, now, columns, rows, filters = _findings_table(request)
     audit.record(service=identity.service, actor=identity.label, action="export", object_type="findings",
@@ -130,6 +154,7 @@ def findings_csv(request):
 
 @require_GET
 @page_policy("reports")
+@_bad_filters
 def findings_xlsx(request):
     identity, now, columns, rows, filters = _findings_table(request)
     audit.record(service=identity.service, actor=identity.label, action="export", object_type="findings",

@@ -25,11 +25,11 @@ from oversight.policy.access import SENIOR_ROLES
 from oversight.policy.calendar import months_between
 from oversight.policy.catalogue import BY_ID, RULE_IDS
 from oversight.policy.compliance import ALL_TEAMS, compliance_overview, service_totals
-from oversight.policy.engine import evaluate
 from oversight.policy.facts import ServiceFacts
 from oversight.policy.findings import Finding
 from oversight.policy.supervision import supervision_chain
 from oversight.policy.teams import NO_TEAM, TEAM_MANAGER, team_of_finding
+from oversight.store.cache import findings_at
 from oversight.store.read import service_facts
 from oversight.web.forms import GovukForm
 from oversight.web.senior.chain import (
@@ -69,7 +69,7 @@ class Reports:
 
     @cached_property
     def findings(self) -> list[Finding]:
-        return evaluate(self.facts, self.now)
+        return findings_at(self.service, self.now)  # kept per data revision (store/cache.py)
 
     @property
     def senior(self) -> bool:

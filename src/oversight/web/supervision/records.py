@@ -128,8 +128,18 @@ def record_amend(request, case_ref: str, kind: str, ident: str):
     else:
         initial = {"seen": snapshot(record, fields=RECORD_FIELDS)}
     form = form_class(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        target = {"discussion": record} if isinstance(record, Discussion) else {"oversight_event": record}
+    target = {"discussion": record} if isinstance(record, Discussion) else {"oversight_event": record}
+    if request.method == "POST" and on_file and "seen" in request.POST:
+        # Written from a page opened before someone else wrote the record: record_write refuses it
+        # (it was stale); the amend form comes back with the words typed, asking why they amend it.
+        form = RecordAmendForm({"text": request.POST.get("text", ""), "reason": ""})
+        form.is_valid()
+        try:
+            services.record_write(service=page.service, text=request.POST.get("text", ""), by=page.my_staff,
+                                  actor=page.identity.label, seen=request.POST["seen"], **target)
+        except ValidationError as invalid:
+            show_service_errors(form, invalid)
+    elif request.method == "POST" and form.is_valid():
         try:
             if on_file:
                 services.record_amend(

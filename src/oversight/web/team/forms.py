@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from oversight.exchange.values import FIRST_YEAR, LAST_YEAR
 from oversight.web.forms import GovukDateField, GovukForm
 
 UNPLANNED_KINDS = [("sickness", "Sickness"), ("annual_leave", "Annual leave"), ("training", "Training"),
@@ -17,6 +18,7 @@ def _date_messages(what: str) -> dict[str, str]:
         "incomplete": f"The {what} must include a {{missing}}",
         "invalid": f"The {what} must be a real date",
         "year": f"The year of the {what} must include 4 numbers",
+        "range": f"The year of the {what} must be between {FIRST_YEAR} and {LAST_YEAR}",
     }
 
 

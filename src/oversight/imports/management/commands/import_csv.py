@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from oversight.cli.common import bad_input, choose_service
+from oversight.cli.common import TerminalProgress, bad_input, choose_service
 from oversight.imports.csv_import import csv_import
 from oversight.imports.report import ImportRefused
 
@@ -24,14 +24,16 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         service = choose_service(options["service"])
         raw = self._read(options["file"])
+        progress = TerminalProgress()  # each table as it is written, on a terminal only
         try:
             report = csv_import(raw, service=service, actor="command line: oversight import_csv",
-                                dry_run=options["dry_run"])
+                                dry_run=options["dry_run"], progress=progress)
         except ImportRefused as refused:
             if options["format"] == "json":
                 self.stdout.write(json.dumps(refused.report.as_dict(), indent=1, ensure_ascii=False))
             lines = "\n".join(f"  {p}" for p in refused.report.problems)
             raise bad_input(f"{options['file']}: {refused}:\n{lines}") from None
+        progress.finish()
         if options["format"] == "json":
             self.stdout.write(json.dumps(report.as_dict(), indent=1, ensure_ascii=False))
             return

@@ -1,0 +1,157 @@
+"""Findings of a service, computed once and served until they could differ.
+
+An entry is kept in Django's cache (shared by every worker and server when REDIS_URL is set) under
+the service's data revision (store/revisions.py: any write to the service's rows gives a new one,
+whoever writes), the local day, and a fingerprint of the rules' code. It holds the findings and
+the span of as-of moments for which the rules give exactly these findings (policy/window.py:
+until the next deadline, session or submission the rules compare the moment with, and never past
+the end of the day). A request for a moment in the span is served from the entry; any other moment,
+a new revision or changed rules compute afresh. So what is served is always what `evaluate` would
+give at that moment (tests/integration/test_findings_cache.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections import OrderedDict
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.core.cache import cache as shared
+from django.db import connection
+
+from oversight.people.models import Service
+from oversight.policy import ownership
+from oversight.policy.engine import evaluate, evaluate_with_span, owners_with_span
+from oversight.policy.facts import ServiceFacts
+from oversight.policy.findings import Finding, Judgement
+from oversight.policy.ownership import Owned
+from oversight.store import read
+
+log = logging.getLogger(__name__)
+
+
+@cache
+def rules_fingerprint() -> str:
+    """Changes whenever the rules or the way facts are read change, so that a shared cache never
+    serves what an earlier release computed."""
+    import oversight.policy as policy
+
+    import holidays
+
+    digest = hashlib.sha256(f"holidays {holidays.__version__}".encode())  # the calendars' bank holidays
+    files = sorted(Path(policy.__file__).parent.glob("*.py")) + [Path(read.__file__)]
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def findings_at(service: Service, as_of: datetime) -> list[Finding]:
+    """Every finding for the service as of a moment: `evaluate(service_facts(service), as_of)`."""
+    return _findings(service, as_of)[0]
+
+
+def findings_and_facts(service: Service, as_of: datetime) -> tuple[list[Finding], ServiceFacts]:
+    """The findings as of a moment, and the service's people, cases and lines to read them with
+    (the facts without casework: what a page needs to name people and find managers)."""
+    return _findings(service, as_of)[0], read.service_facts(service, with_casework=False)
+
+
+def owners_and_facts(service: Service, as_of: datetime) -> tuple[tuple[Owned, ...], ServiceFacts]:
+    """`ownership.owners` of the findings as of a moment (who acts on each, and where), kept like
+    the findings: what the home page and the API filter for the person reading; and the facts
+    without casework, as `findings_and_facts`."""
+    findings, key, span, facts = _findings(service, as_of)
+    as_of = _aware(as_of, service)
+    people = read.service_facts(service, with_casework=False)
+    if key is None:
+        return ownership.owners(Judgement.at(facts, as_of), findings), people
+    entry = _get(key + ":owners")
+    if entry is not None:
+        valid_from, valid_until, owned = entry
+        if valid_from <= as_of < valid_until:
+            return owned, people
+    owned, owners_span = owners_with_span(facts or read.service_facts(service), as_of, findings)
+    if span is not None and owners_span is not None:
+        valid_from, valid_until = max(span[0], owners_span[0]), min(span[1], owners_span[1])
+        if valid_from <= as_of < valid_until:
+            _set(key + ":owners", (valid_from, valid_until, owned))
+    return owned, people
+
+
+def _findings(service: Service, as_of: datetime):
+    """(findings, cache key or None, span they hold for or None, the whole facts when they were read).
+
+    A hit costs the revision (one query) and the entry: the service's facts are read only to
+    compute, so a worker serves every service from the shared cache without holding them."""
+    as_of = _aware(as_of, service)
+    revision = read.revision(service)
+    if revision is None:
+        facts = read.fresh_service_facts(service)
+        return evaluate(facts, as_of), None, None, facts
+    day = as_of.astimezone(ZoneInfo(service.timezone)).date().isoformat()
+    key = _key(service.pk, revision, day)
+    entry = _get(key)
+    if entry is not None:
+        valid_from, valid_until, findings = entry
+        if valid_from <= as_of < valid_until:
+            return list(findings), key, (valid_from, valid_until), None
+    revision, facts = read.snapshot(service)  # a write since is a newer revision: keep under that one
+    if revision is None:
+        return evaluate(facts, as_of), None, None, facts
+    key = _key(service.pk, revision, day)
+    findings, span = evaluate_with_span(facts, as_of)
+    if span is not None:
+        _set(key, (*span, tuple(findings)))
+    return findings, key, span, facts
+
+
+# The entries this process fetched or made last, unpickled: the key names the revision, the day and
+# the rules, so a copy here is exactly as current as the shared one, and a hit costs no unpickling.
+LOCAL_KEPT = 32
+_local: OrderedDict[str, tuple] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def _get(key: str):
+    with _local_lock:
+        entry = _local.get(key)
+        if entry is not None:
+            _local.move_to_end(key)
+            return entry
+    try:
+        entry = shared.get(key)
+    except Exception:  # noqa: BLE001 - the shared cache down (Redis): compute, as on a miss
+        log.warning("findings cache unavailable: computing", exc_info=True)
+        return None
+    if entry is not None:
+        _keep(key, entry)
+    return entry
+
+
+def _set(key: str, entry: tuple) -> None:
+    try:
+        shared.set(key, entry)
+    except Exception:  # noqa: BLE001 - the shared cache down: the page is still answered
+        log.warning("findings cache unavailable: not kept", exc_info=True)
+    _keep(key, entry)
+
+
+def _keep(key: str, entry: tuple) -> None:
+    with _local_lock:
+        _local[key] = entry
+        while len(_local) > LOCAL_KEPT:
+            _local.popitem(last=False)
+
+
+def _aware(as_of: datetime, service: Service) -> datetime:
+    return as_of if as_of.tzinfo is not None else as_of.replace(tzinfo=ZoneInfo(service.timezone))
+
+
+def _key(service_pk: int, revision: int, day: str) -> str:
+    database = hashlib.sha256(str(connection.settings_dict["NAME"]).encode()).hexdigest()[:8]
+    return f"findings:{database}:{service_pk}:{revision}:{day}:{rules_fingerprint()}"

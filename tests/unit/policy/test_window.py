@@ -1,0 +1,57 @@
+"""The watched as-of moment (policy/window.py): the span it reports is exact, or there is none."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from oversight.policy import window
+
+LONDON = ZoneInfo("Europe/London")
+AT = datetime(2026, 3, 10, 12, 0, tzinfo=LONDON)
+DAY = (datetime(2026, 3, 10, tzinfo=LONDON), datetime(2026, 3, 11, tzinfo=LONDON))
+
+
+def watched():
+    return window.watch(AT, *DAY)
+
+
+def test_the_span_runs_between_the_nearest_moments_compared_with():
+    w = watched()
+    deadline, held = datetime(2026, 3, 10, 15, 30, tzinfo=UTC), datetime(2026, 3, 10, 9, 0, tzinfo=LONDON)
+    assert w < deadline and held <= w and not (w > deadline)  # answered as for the plain moment
+    assert window.span(w, []) == (held + timedelta(microseconds=1), deadline)
+
+
+def test_the_span_never_leaves_the_local_day():
+    w = watched()
+    assert w > datetime(2020, 1, 1, tzinfo=UTC) and w < datetime(2030, 1, 1, tzinfo=UTC)
+    assert window.span(w, []) == DAY
+
+
+def test_a_moment_equal_to_the_as_of_moment_leaves_only_that_moment():
+    w = watched()
+    assert w >= AT
+    assert window.span(w, []) == (AT, AT + timedelta(microseconds=1))
+
+
+def test_the_day_in_another_time_zone_bounds_the_span_by_that_day():
+    w = watched().astimezone(ZoneInfo("America/New_York"))  # 08:00 there
+    assert w.date().isoformat() == "2026-03-10"
+    valid_from, valid_until = window.span(w, [])
+    assert valid_until == datetime(2026, 3, 11, 0, 0, tzinfo=LONDON)  # London's midnight comes first
+    assert valid_from == datetime(2026, 3, 10, 0, 0, tzinfo=ZoneInfo("America/New_York")) + timedelta(microseconds=1)
+
+
+def test_any_other_use_leaves_no_span():
+    for use in (lambda w: w + timedelta(hours=1), lambda w: w - AT, lambda w: AT - w, lambda w: w.hour,
+                lambda w: f"{w:%H:%M}", lambda w: str(w), lambda w: hash(w), lambda w: w.timestamp(),
+                lambda w: w.replace(hour=1), lambda w: {w: 1}):
+        w = watched()
+        use(w)
+        assert window.span(w, []) is None, use
+
+
+def test_the_moment_itself_in_a_result_leaves_no_span():
+    from oversight.policy.findings import Finding, Status
+
+    w = watched()
+    assert window.span(w, [Finding("X", Status.DUE, "S1", "detail", due=w)]) is None
