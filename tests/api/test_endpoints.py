@@ -214,6 +214,21 @@ def test_findings_service_wide_only_for_seniors_and_performance(token_for):
     assert token_for("A1").get("/api/findings?rule=NOT-A-RULE").status_code == 422
 
 
+def test_the_performance_team_gets_findings_without_their_detail(token_for):
+    """Issue "Access control": the performance role reads reports without case narrative, in the API
+    as on the pages; a senior manager still reads the detail, and so does a practitioner their own."""
+    query = "/api/findings?as_of=2026-02-18&limit=500"
+    performance = token_for(None, performance=True).get(query).json()["items"]
+    senior = token_for("A1").get(query).json()["items"]
+    assert len(performance) == len(senior) > 0
+    assert {f["detail"] for f in performance} == {None}
+    assert all(f["detail"] for f in senior)
+    # Same findings otherwise: only the narrative is withheld.
+    assert [{**f, "detail": None} for f in senior] == performance
+    assert all(f["detail"] for f in token_for("SO1").get(query).json()["items"])
+    assert {f["detail"] for f in token_for(None, administrator=True).get(query).json()["items"]} <= {None}
+
+
 def test_every_query_is_scoped_to_the_callers_service(token_for, small_document, tmp_path):
     import json
 

@@ -63,6 +63,18 @@ def test_findings_csv_takes_the_findings_filters(service, clock, sign_in, perfor
         "/reports/findings.csv?team=none").content.decode("utf-8-sig"))))[1:] == []
 
 
+def test_findings_excel_has_detail_for_senior_managers_only(service, clock, sign_in, performance_client):
+    clock("2026-02-18 12:00")
+
+    def details(client) -> list:
+        sheet = load_workbook(io.BytesIO(client.get("/reports/findings.xlsx?rule=SUP-MONTHLY").content))["Findings"]
+        return [row[9] for row in list(sheet.iter_rows(values_only=True))[1:]]
+
+    senior, performance = details(sign_in("A1")), details(performance_client)
+    assert len(senior) == len(performance) > 0
+    assert all(senior) and set(performance) == {None}  # an empty cell
+
+
 def test_only_reports_readers_export_findings(service, clock, sign_in):
     clock("2026-02-18 12:00")
     assert sign_in("Y1").get("/reports/findings.xlsx").status_code == 404
@@ -191,8 +203,14 @@ def test_stat_wednesday_excel_for_the_team_manager_and_above(service, clock, ove
     assert rows[0] == ("Case", "Rule", "What to fix", "Owner", "Owner id", "Team", "Due", "Days overdue", "Detail")
     assert [(r[0], r[3], r[7]) for r in rows[1:]] == [("E3", "Example SO1", 6), ("E1", "Example Y1", 7)]
     assert isinstance(rows[1][6], datetime) and isinstance(rows[1][7], int)
-    assert sign_in("A1").get(url).status_code == 200
-    assert performance_client.get(url).status_code == 200
+    assert all(r[8] for r in rows[1:])  # the team manager reads the detail of their team's lines
+    assert all(r[8] for r in list(load_workbook(io.BytesIO(sign_in("A1").get(url).content)).active.iter_rows(
+        values_only=True))[1:])
+    for address in (url, "/reports/stat-wednesday/2026-02-18/all.xlsx"):
+        figures = performance_client.get(address)
+        assert figures.status_code == 200
+        lines = list(load_workbook(io.BytesIO(figures.content)).active.iter_rows(values_only=True))[1:]
+        assert len(lines) == 2 and {r[8] for r in lines} == {None}  # no case narrative for the performance team
     assert performance_client.get("/reports/stat-wednesday/2026-02-18/all.xlsx").status_code == 200
     assert sign_in("D1").get(url).status_code == 404  # below the team manager
     assert sign_in("T1").get("/reports/stat-wednesday/2026-02-18/all.xlsx").status_code == 404

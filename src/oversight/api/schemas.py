@@ -173,7 +173,8 @@ class FindingOut(Schema):
     case: str | None
     period: str | None
     due: datetime | None
-    detail: str
+    detail: str | None = Field(description="A sentence a manager can act on (case narrative): null for those who "
+                                            "read figures only (the performance team, administrators)")
 
 
 StaffPage = page_of(StaffOut, "StaffPage")

@@ -7,7 +7,8 @@ Access follows role and relationship, on a given day:
 - the duty officer on the rota works on the cases that fall to duty that day;
 - a line manager works on the cases of everyone below them in the reporting line;
 - senior managers (operational service manager and above) read the whole service;
-- the performance team and administrators never see a child's case narrative.
+- the performance team and administrators never see a child's case narrative
+  (`reads_case_narrative`: one answer for the pages, the exports and the API).
 Closed cases are read-only. Every answer carries the basis that the audit trail records for a view
 (Data Protection Act 2018 s62: consultation and disclosure are logged with their justification).
 
@@ -155,6 +156,28 @@ def visible_cases(
         give({c.id for c in facts.cases}, "senior read", act=False)
     give({c for c, m in managers.items() if m == me}, "former case manager", act=False)
     return granted
+
+
+def reads_case_narrative(facts: ServiceFacts, viewer: Viewer, day: date, *, line_of: str | None = None) -> bool:
+    """Whether a listing may show this person case narrative: a finding's detail sentence, a report
+    line's detail. Figures and identifiers are for everyone who reaches the listing; narrative follows
+    access to the cases it describes.
+
+    Senior managers read every case of the service, so they read narrative service-wide. With
+    `line_of` the listing is about one person's work and their line's (their own findings, a team's
+    Stat Wednesday lines): that person and the managers above them read it, as they read those cases.
+    The performance team and administrators read figures only, whatever the listing (issue "Access
+    control": the API had given the performance team the detail the pages hide). A performance or
+    administrator flag on an account that is also a senior manager's does not take away what the
+    senior role reads (docs/interpretations.md).
+    """
+    me = viewer.staff
+    person = facts.staff_by_id.get(me) if me else None
+    if person is None or not person.employed_on(day):
+        return False
+    if person.role in SENIOR_ROLES:
+        return True
+    return line_of is not None and (line_of == me or me in facts.managers_above(line_of, day))
 
 
 def everyone_below(facts: ServiceFacts, manager: str, day: date) -> set[str]:

@@ -35,7 +35,7 @@ from oversight.cover import services as cover_services
 from oversight.cover.models import Absence, LeaveSheet
 from oversight.people.models import Staff
 from oversight.policy import records as records_policy
-from oversight.policy.access import everyone_below
+from oversight.policy.access import everyone_below, reads_case_narrative
 from oversight.policy.catalogue import RULES
 from oversight.policy.engine import cover_at
 from oversight.policy.findings import Judgement
@@ -352,18 +352,22 @@ def finding_list(request, filters: Query[FindingFilters], paging: Query[Paging])
     who = identity(request)
     as_of = parse_moment(filters.as_of, who, name="as_of")
     # Findings and their owners are kept per data revision (store/cache.py).
+    _, today = local_now(who)
     if _role_allows(request, who, "reports"):
         findings, _ = findings_and_facts(who.service, as_of)
+        # Service-wide: the detail sentence (case narrative) for senior managers only, as on the pages.
+        narrative = reads_case_narrative(cover_facts(request, who), who.viewer, today)
     elif who.viewer.staff is None:
-        findings = []
+        findings, narrative = [], False
     else:
         # Not service-wide: the findings that are mine to act on and my team's (policy/ownership.py).
         owned, facts = owners_and_facts(who.service, as_of)
         mine = mine_and_team(Judgement.at(facts, as_of), owned, who.viewer.staff)
         keep = {id(o) for o in (*mine.mine, *mine.team)}
         findings = [o.finding for o in owned if id(o) in keep]
+        narrative = reads_case_narrative(cover_facts(request, who), who.viewer, today, line_of=who.viewer.staff)
     findings = [
         f for f in findings
         if (filters.rule is None or f.rule == filters.rule) and (filters.status is None or f.status == filters.status)
     ]
-    return page([f.as_dict() for f in findings], paging)
+    return page([f.as_dict() if narrative else {**f.as_dict(), "detail": None} for f in findings], paging)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from oversight.accounts.permissions import case_for, cover_facts, local_now, page_policy, require_identity
 from oversight.audit import services as audit
 from oversight.cover.models import Absence
-from oversight.policy.access import SENIOR_ROLES
+from oversight.policy.access import SENIOR_ROLES, reads_case_narrative
 from oversight.policy.catalogue import BY_ID, RULE_IDS
 from oversight.policy.engine import evaluate
 from oversight.policy.findings import Finding, Judgement
@@ -116,8 +116,7 @@ def _findings_table(request):
                           "Correct the address and try again.")
     findings = form.apply(evaluate(facts, now), judgement.facts, judgement.today)
     # As on the findings page: the detail sentence is for senior managers, not the performance team.
-    person = judgement.facts.staff_by_id.get(identity.viewer.staff) if identity.viewer.staff else None
-    show_detail = person is not None and person.role in SENIOR_ROLES
+    show_detail = reads_case_narrative(judgement.facts, identity.viewer, judgement.today)
     ownership = Ownership(judgement)
     names = judgement.facts.staff_by_id
 
@@ -243,7 +242,19 @@ def stat_wednesday_xlsx(request, day: str, team: str):
     def overdue(ln):
         return max((report.judged_at - ln.due).days, 0) if ln.due else None
 
-    columns = [c if c.header != "Days overdue" else Column(c.header, overdue, "number", c.width) for c in LINE_COLUMNS]
+    # A team's lines are its manager's work: they and those above read the detail; the performance
+    # team gets the figures and identifiers only.
+    narrative = reads_case_narrative(cover_facts(request, identity), identity.viewer, today,
+                                     line_of=None if team in ("all", NO_TEAM) else team)
+
+    def column(c: Column) -> Column:
+        if c.header == "Days overdue":
+            return Column(c.header, overdue, "number", c.width)
+        if c.header == "Detail" and not narrative:
+            return Column(c.header, lambda ln: "", width=c.width)
+        return c
+
+    columns = [column(c) for c in LINE_COLUMNS]
     rows = list(lines)
     audit.record(service=identity.service, actor=identity.label, action="export", object_type="stat_wednesday_report",
                  object_ref=f"{report.day.isoformat()}/{team}",

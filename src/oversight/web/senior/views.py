@@ -21,7 +21,7 @@ from django.urls import NoReverseMatch, reverse
 
 from oversight.accounts.permissions import local_now, page_policy, require_identity
 from oversight.accounts.selectors import Identity
-from oversight.policy.access import SENIOR_ROLES
+from oversight.policy.access import reads_case_narrative
 from oversight.policy.calendar import months_between
 from oversight.policy.catalogue import BY_ID, RULE_IDS
 from oversight.policy.compliance import ALL_TEAMS, compliance_overview, service_totals
@@ -72,11 +72,9 @@ class Reports:
         return findings_at(self.service, self.now)  # kept per data revision (store/cache.py)
 
     @property
-    def senior(self) -> bool:
+    def reads_narrative(self) -> bool:
         """Senior managers read the findings' detail (case narrative); the performance team does not."""
-        me = self.identity.viewer.staff
-        person = self.facts.staff_by_id.get(me) if me else None
-        return person is not None and person.role in SENIOR_ROLES
+        return reads_case_narrative(self.facts, self.identity.viewer, self.today)
 
     @property
     def current_month(self) -> tuple[int, int]:
@@ -325,7 +323,7 @@ def findings(request):
     if chosen.get("sort") == "-due":
         found = sorted(found, key=lambda f: (f.due is not None, f.due.timestamp() if f.due else 0), reverse=True)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    show_detail = r.senior
+    show_detail = r.reads_narrative
     counts = {s: sum(1 for f in found if str(f.status) == s) for s in ("breach", "due", "warning")}
     selected = []
     for name, value, label in (("rule", rule, rule), ("status", status, status.capitalize()),
