@@ -16,7 +16,7 @@ from django.utils import timezone
 from oversight.accounts.selectors import Identity, identity_for
 from oversight.audit import services as audit
 from oversight.people.models import Case
-from oversight.policy.access import SENIOR_ROLES, CaseAccess, case_access, visible_cases
+from oversight.policy.access import SENIOR_ROLES, CaseAccess, case_access, case_audit_access, visible_cases
 from oversight.policy.calendar import WorkingCalendar
 from oversight.policy.facts import MANAGER_ROLES, ServiceFacts
 from oversight.store.read import service_facts
@@ -70,6 +70,31 @@ def case_for(request, case_ref: str, *, act: bool = False, purpose: str = "viewe
         summary=f"{identity.username} {purpose}",
     )
     return case, access
+
+
+def case_audit_for(request, case_ref: str, *, purpose: str = "read the case's audit history") -> Case:
+    """The case, if the signed-in person may read its audit history (policy.access.case_audit_access);
+    else 404. The reading is itself audited, and so is a refusal, as for the case itself."""
+    identity = require_identity(request)
+    _, today = local_now(identity)
+    case = Case.objects.filter(service=identity.service, ref=case_ref).first()
+    access = (
+        case_audit_access(cover_facts(request, identity), identity.viewer, case_ref, today)
+        if case is not None
+        else CaseAccess.denied(case_ref, "no such case in this service")
+    )
+    if not access.allowed:
+        audit.record(
+            service=identity.service, actor=identity.label, action="denied", object_type="case_audit",
+            object_ref=case_ref[:200], case_ref=case_ref[:64] if case else "",
+            summary=f"Refused: {purpose}", basis=access.basis,
+        )
+        raise Http404("No case found")
+    audit.record(
+        service=identity.service, actor=identity.label, action="view", object_type="case_audit",
+        object_ref=case_ref, case_ref=case_ref, basis=access.basis, summary=f"{identity.username} {purpose}",
+    )
+    return case
 
 
 def caseload_for(request, identity: Identity | None = None) -> dict[str, CaseAccess]:

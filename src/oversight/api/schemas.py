@@ -1,7 +1,7 @@
 """The API's response and request shapes. Identifiers are the service's own (`ref`, the exchange ids)."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -177,6 +177,19 @@ class FindingOut(Schema):
                                             "read figures only (the performance team, administrators)")
 
 
+class AuditEntryOut(Schema):
+    at: datetime
+    actor: str = Field(description="Who acted: user name and staff id, or the command")
+    action: str = Field(description="view, change, create, amend, denied, disclosure, export…")
+    object_type: str
+    object_ref: str
+    basis: str = Field(description="The lawful basis recorded for the view or change")
+    summary: str
+    before: Any = Field(None, description="The record's state before a change (identifiers, no narrative)")
+    after: Any = Field(None, description="The record's state after a change")
+    changes: str = Field(description="What the change did, in one line (empty for views and refusals)")
+
+
 StaffPage = page_of(StaffOut, "StaffPage")
 CasePage = page_of(CaseOut, "CasePage")
 CoverPage = page_of(CoverOut, "CoverPage")
@@ -185,6 +198,7 @@ SupervisionPage = page_of(SupervisionOut, "SupervisionPage")
 RecordPage = page_of(RecordOut, "RecordPage")
 OversightEventPage = page_of(OversightEventOut, "OversightEventPage")
 FindingPage = page_of(FindingOut, "FindingPage")
+AuditPage = page_of(AuditEntryOut, "AuditPage")
 
 
 class TableChangeOut(Schema):

@@ -12,6 +12,8 @@ Access follows role and relationship, on a given day:
 Closed cases are read-only. Every answer carries the basis that the audit trail records for a view
 (Data Protection Act 2018 s62: consultation and disclosure are logged with their justification).
 
+`case_audit_access` decides who reads a case's audit history (who looked at and changed it).
+
 `case_access` decides one case; `visible_cases` answers for a whole caseload at once by another
 route (set-wise). A property test proves that the two always agree.
 """
@@ -156,6 +158,29 @@ def visible_cases(
         give({c.id for c in facts.cases}, "senior read", act=False)
     give({c for c, m in managers.items() if m == me}, "former case manager", act=False)
     return granted
+
+
+def case_audit_access(facts: ServiceFacts, viewer: Viewer, case_id: str, day: date) -> CaseAccess:
+    """Who may read a case's audit history: who viewed and changed it, when, on what basis.
+
+    Access control issue: the case's line-management chain (the line manager of its case manager
+    and everyone above them) and senior managers. Nobody else, also not those who work on the case
+    (the case manager, cover, the paired worker, duty): the history is how managers check the use
+    of a child's data, including theirs. Never an act: the audit trail is append-only.
+    """
+    case = facts.case_by_id.get(case_id)
+    me = viewer.staff
+    person = facts.staff_by_id.get(me) if me else None
+    if case is None or person is None or not person.employed_on(day):
+        return CaseAccess.denied(case_id)
+    manager = _last_case_manager(facts, case_id, day)
+    if manager == me:
+        return CaseAccess.denied(case_id, "the case manager does not read the audit history of their case")
+    if manager is not None and me in facts.managers_above(manager, day):
+        return CaseAccess(case_id, True, False, f"line manager of {manager} (audit history)")
+    if person.role in SENIOR_ROLES:
+        return CaseAccess(case_id, True, False, "senior manager (audit history)")
+    return CaseAccess.denied(case_id)
 
 
 def reads_case_narrative(facts: ServiceFacts, viewer: Viewer, day: date, *, line_of: str | None = None) -> bool:

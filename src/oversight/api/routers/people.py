@@ -3,9 +3,10 @@ and a single case is read through `case_for`, which audits the view with its law
 
 from ninja import Field, Query, Router, Schema
 
-from oversight.accounts.permissions import case_for, caseload_for, cover_facts, local_now, page_policy
+from oversight.accounts.permissions import case_audit_for, case_for, caseload_for, cover_facts, local_now, page_policy
 from oversight.api.common import Paging, identity, page, parse_moment, responses
-from oversight.api.schemas import CaseDetailOut, CasePage, CoverOut, OrderType, Risk, Role, StaffPage
+from oversight.api.schemas import AuditPage, CaseDetailOut, CasePage, CoverOut, OrderType, Risk, Role, StaffPage
+from oversight.audit.history import case_audit_events, change_summary
 from oversight.policy.engine import cover_at
 from oversight.store.read import service_facts
 
@@ -83,6 +84,21 @@ def case_detail(request, ref: str):
             {"staff": a.staff, "start": a.start, "end": a.end} for a in facts.allocations_by_case.get(ref, ())
         ],
     }
+
+
+@router.get("/cases/{ref}/audit", response=responses(AuditPage),
+            summary="The case's audit history, newest first: for its line management and senior managers (audited)")
+@page_policy("case")
+def case_audit(request, ref: str, paging: Query[Paging]):
+    case = case_audit_for(request, ref, purpose="read the case's audit history through the API")
+    rows = case_audit_events(service=identity(request).service, case_ref=case.ref)
+    items = [
+        {"at": e.at, "actor": e.actor, "action": e.action, "object_type": e.object_type, "object_ref": e.object_ref,
+         "basis": e.basis, "summary": e.summary, "before": e.before, "after": e.after,
+         "changes": change_summary(e.before, e.after)}
+        for e in rows[paging.offset: paging.offset + paging.limit]
+    ]
+    return {"count": rows.count(), "limit": paging.limit, "offset": paging.offset, "items": items}
 
 
 class AtFilter(Schema):

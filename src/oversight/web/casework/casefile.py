@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 
 from oversight.accounts.permissions import case_for, cover_facts, local_now, page_policy, require_identity
 from oversight.policy import data_quality
-from oversight.policy.access import SENIOR_ROLES
+from oversight.policy.access import SENIOR_ROLES, case_audit_access
 from oversight.policy.casefile import cover_history, last_face_to_face, next_discussion_due, record_findings
 from oversight.policy.cover import resolve_day
 from oversight.policy.facts import MANAGER_ROLES
@@ -205,6 +205,8 @@ def case_file(request, ref: str):
         "case_model": case,
         "pdf_url": url_or_none("web:timeline-pdf", ref),
         "subject_access_url": url_or_none("web:subject-access", ref) if senior else None,
+        "audit_url": url_or_none("web:case-audit", ref) if case_audit_access(
+            cover_facts(request, identity), identity.viewer, ref, today).allowed else None,
         "is_open": is_open,
         "details": details,
         "answer": answer and {

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from oversight.web.casework import absences, buddies, casefile, caseload, home
+from oversight.web.casework import absences, buddies, case_audit, casefile, caseload, home
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -13,4 +13,5 @@ urlpatterns = [
     path("absences/new/", absences.absence_new, name="absence-new"),
     path("absences/<str:ref>/leave-sheet/", absences.leave_sheet, name="leave-sheet"),
     path("cases/<str:ref>/", casefile.case_file, name="case"),
+    path("cases/<str:ref>/audit/", case_audit.case_audit, name="case-audit"),
 ]
