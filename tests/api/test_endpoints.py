@@ -123,6 +123,27 @@ def test_a_leave_sheet_is_read_by_its_owner_and_their_managers_only(token_for):
     assert token_for("Y2").get("/api/absences/NOPE/leave-sheet").status_code == 404
 
 
+def test_leave_sheet_reads_and_refusals_through_the_api_are_audited_as_on_the_page(token_for):
+    """A manager reading a colleague's sheet (notes on their cases) is audited with its basis, as the
+    page does; every refusal is audited; the absent person reading their own sheet is not."""
+    token_for("Y1").get("/api/absences/L1/leave-sheet")
+    assert not AuditEvent.objects.filter(object_type="leave_sheet", action__in=["view", "denied"]).exists()
+    assert token_for("D1").get("/api/absences/L1/leave-sheet").status_code == 200
+    read = AuditEvent.objects.filter(object_type="leave_sheet", action="view").get()
+    assert (read.object_ref, read.basis, read.actor) == ("L1", "line manager of Y1", "u-D1 (D1)")
+    assert token_for("SO1").get("/api/absences/L1/leave-sheet").status_code == 404
+    assert token_for("Y2").get("/api/absences/NOPE/leave-sheet").status_code == 404
+    d1 = token_for("D1")
+    assert d1.put("/api/absences/L1/leave-sheet", {"version": "x", "lines": []},
+                  content_type="application/json").status_code == 404  # a manager reads it, never changes it
+    refused = AuditEvent.objects.filter(object_type="leave_sheet", action="denied").order_by("id")
+    assert [(e.actor, e.object_ref, e.summary) for e in refused] == [
+        ("u-SO1 (SO1)", "L1", "Refused: read the leave sheet through the API (view)"),
+        ("u-Y2 (Y2)", "NOPE", "Refused: read the leave sheet through the API (view)"),
+        ("u-D1 (D1)", "L1", "Refused: change the leave sheet through the API (change)"),
+    ]
+
+
 def test_a_stale_leave_sheet_save_is_refused_with_what_changed(token_for):
     client = token_for("SO1")
     ref = client.post("/api/absences", {"kind": "annual_leave", "first_day": "2031-01-06", "last_day": "2031-01-10"},

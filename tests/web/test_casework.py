@@ -402,6 +402,12 @@ def test_submitting_a_leave_sheet_sends_it_to_the_line_manager_and_clears_the_fi
     read = AuditEvent.objects.filter(object_type="leave_sheet", action="view").get()
     assert (read.object_ref, read.basis, read.actor) == (ref, "line manager of Y1", "user-d1 (D1)")
     assert sign_in("SO1").get(url).status_code == 404
+    assert sign_in("D1").post(url, _sheet_form(page, {"E1": "D1"}, {}, "save")).status_code == 404
+    refused = AuditEvent.objects.filter(object_type="leave_sheet", action="denied").order_by("id")
+    assert [(e.actor, e.object_ref, e.summary) for e in refused] == [
+        ("user-so1 (SO1)", ref, "Refused: read the leave sheet (view)"),
+        ("user-d1 (D1)", ref, "Refused: change the leave sheet (change)"),
+    ]
 
 
 def test_the_first_save_of_a_leave_sheet_refuses_a_second_first_save(service, clock, sign_in):

@@ -16,7 +16,16 @@ from django.utils import timezone
 from oversight.accounts.selectors import Identity, identity_for
 from oversight.audit import services as audit
 from oversight.people.models import Case
-from oversight.policy.access import SENIOR_ROLES, CaseAccess, case_access, case_audit_access, visible_cases
+from oversight.cover.models import Absence
+from oversight.policy.access import (
+    SENIOR_ROLES,
+    CaseAccess,
+    LeaveSheetAccess,
+    case_access,
+    case_audit_access,
+    leave_sheet_access,
+    visible_cases,
+)
 from oversight.policy.calendar import WorkingCalendar
 from oversight.policy.facts import MANAGER_ROLES, ServiceFacts
 from oversight.store.read import service_facts
@@ -95,6 +104,38 @@ def case_audit_for(request, case_ref: str, *, purpose: str = "read the case's au
         object_ref=case_ref, case_ref=case_ref, basis=access.basis, summary=f"{identity.username} {purpose}",
     )
     return case
+
+
+def leave_sheet_for(
+    request, ref: str, *, act: bool = False, purpose: str = "read the leave sheet", planned_only: bool = False,
+) -> tuple[Absence, LeaveSheetAccess]:
+    """The absence, if the signed-in person may read its leave sheet (and complete it when `act`);
+    else 404. As for a case, a refusal is audited, and so is a manager reading a colleague's sheet
+    (it holds notes on their cases), with its basis; the absent person reading their own is not.
+    `planned_only`: an unplanned absence has no leave sheet, so 404 (after the access decision, so
+    that a refusal is audited alike, and before the reading is recorded)."""
+    identity = require_identity(request)
+    _, today = local_now(identity)
+    absence = Absence.objects.filter(service=identity.service, ref=ref).select_related("staff", "service").first()
+    access = (
+        leave_sheet_access(cover_facts(request, identity), identity.viewer, ref, today)
+        if absence is not None
+        else LeaveSheetAccess.denied(ref, "no such absence in this service")
+    )
+    if not access.allowed or (act and not access.can_act):
+        audit.record(
+            service=identity.service, actor=identity.label, action="denied", object_type="leave_sheet",
+            object_ref=ref[:200], summary=f"Refused: {purpose} ({'change' if act else 'view'})", basis=access.basis,
+        )
+        raise Http404("No leave sheet")
+    if planned_only and not absence.planned:
+        raise Http404("No leave sheet")
+    if not access.can_act:
+        audit.record(
+            service=identity.service, actor=identity.label, action="view", object_type="leave_sheet",
+            object_ref=absence.ref, basis=access.basis, summary=f"{identity.username} {purpose} for {absence.ref}",
+        )
+    return absence, access
 
 
 def caseload_for(request, identity: Identity | None = None) -> dict[str, CaseAccess]:

@@ -51,6 +51,34 @@ class CaseAccess:
         return cls(case, False, False, reason)
 
 
+@dataclass(frozen=True, slots=True)
+class LeaveSheetAccess:
+    absence: str
+    allowed: bool
+    can_act: bool = False
+    basis: str = "neither their absence nor someone below them in the line"
+
+    @classmethod
+    def denied(cls, absence: str, reason: str = "neither their absence nor someone below them in the line"):
+        return cls(absence, False, False, reason)
+
+
+def leave_sheet_access(facts: ServiceFacts, viewer: Viewer, absence_id: str, day: date) -> LeaveSheetAccess:
+    """Who completes and who reads the leave sheet of an absence (COV-LEAVE-SHEET: "sent to managers").
+
+    The absent person completes it; their line managers (anyone above them in the line that day)
+    read it, and since it holds notes on their cases, that reading is audited with this basis."""
+    absence = facts.absence_by_id.get(absence_id)
+    me = viewer.staff
+    if absence is None or me is None:
+        return LeaveSheetAccess.denied(absence_id)
+    if absence.staff == me:
+        return LeaveSheetAccess(absence_id, True, True, "the absent person")
+    if me in facts.managers_above(absence.staff, day):
+        return LeaveSheetAccess(absence_id, True, False, f"line manager of {absence.staff}")
+    return LeaveSheetAccess.denied(absence_id)
+
+
 def _last_case_manager(facts: ServiceFacts, case_id: str, day: date) -> str | None:
     current = facts.case_manager_on(case_id, day)
     if current is not None:

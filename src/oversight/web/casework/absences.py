@@ -11,8 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from oversight.accounts.permissions import cover_facts, local_now, page_policy, require_identity
-from oversight.audit import services as audit
+from oversight.accounts.permissions import cover_facts, leave_sheet_for, local_now, page_policy, require_identity
 from oversight.cover import services
 from oversight.cover.models import Absence, LeaveSheet
 from oversight.policy import leave
@@ -127,21 +126,14 @@ def _candidate_label(facts, c) -> str:
 def leave_sheet(request, ref: str):
     identity = require_identity(request)
     now, today = local_now(identity)
-    me = identity.viewer.staff
-    absence = Absence.objects.select_related("staff", "service").filter(service=identity.service, ref=ref).first()
+    # The absent person completes it; their line managers (anyone above them today) read it. The
+    # decision, and the audit of a refusal or of a manager's reading, are leave_sheet_for's.
+    # An unplanned absence has no leave sheet: its line manager confirms cover instead.
+    changing = request.method == "POST"
+    absence, access = leave_sheet_for(request, ref, act=changing, planned_only=True,
+                                      purpose="change the leave sheet" if changing else "read the leave sheet")
     facts = cover_facts(request, identity)
-    owner = absence is not None and absence.staff.ref == me
-    # The absent person completes it; their line managers (anyone above them today) may read it.
-    reader = absence is not None and me is not None and me in facts.managers_above(absence.staff.ref, today)
-    if absence is None or not (owner or reader) or not absence.planned:
-        raise Http404("No leave sheet")
-    if not owner:
-        # A manager reading a colleague's sheet sees their cases' notes: the view is audited with its basis.
-        audit.record(
-            service=identity.service, actor=identity.label, action="view", object_type="leave_sheet",
-            object_ref=absence.ref, basis=f"line manager of {absence.staff.ref}",
-            summary=f"{identity.username} read the leave sheet for {absence.ref}",
-        )
+    owner = access.can_act
     fa = facts.absence_by_id[absence.ref]
     cases = services.leave_sheet_cases(absence, facts)
     sheet = LeaveSheet.objects.filter(absence=absence).select_related("submitted_to").first()
