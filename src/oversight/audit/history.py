@@ -22,6 +22,14 @@ def case_audit_events(*, service, case_ref: str) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(service=service, case_ref=case_ref).order_by("-at", "-id")
 
 
+def entries_by(*, service, actor: str, case_refs) -> QuerySet[AuditEvent]:
+    """A person's own entries on these cases (actor as `Identity.label`; through the API it is
+    followed by " (API)"), oldest first."""
+    return AuditEvent.objects.filter(
+        service=service, case_ref__in=list(case_refs), actor__in=[actor, f"{actor} (API)"]
+    ).order_by("at", "id")
+
+
 def change_summary(before: Any, after: Any) -> str:
     """What a change did, in one line: the fields that changed ("depth: check_in → in_depth"), or
     the state a new record was made with. Empty for views and refusals (no state)."""

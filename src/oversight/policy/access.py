@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from oversight.policy.cover import Via, buddies_in_force, buddy_invalid_reason, resolve_day
 from oversight.policy.facts import ServiceFacts, in_range
@@ -209,6 +209,57 @@ def case_audit_access(facts: ServiceFacts, viewer: Viewer, case_id: str, day: da
     if person.role in SENIOR_ROLES:
         return CaseAccess(case_id, True, False, "senior manager (audit history)")
     return CaseAccess.denied(case_id)
+
+
+@dataclass(frozen=True, slots=True)
+class PastCover:
+    """Days on which a person covered a colleague's case during an absence that has since ended."""
+
+    case: str
+    case_manager: str  # the absent colleague
+    absence: str
+    first: date
+    last: date
+
+
+def past_cover(facts: ServiceFacts, viewer: Viewer, today: date) -> list[PastCover]:
+    """The cover a person gave as a buddy or leave-sheet cover, for absences that ended before
+    `today` (a return recorded), newest first: the read-only history the buddy policy leaves them
+    once their access has ended ("only whilst their colleague is absent … and then read-only
+    history of what they did").
+
+    A period is the run of days on which `case_access` gave them the case as that absence's cover
+    (not as its paired worker, duty or line manager), so the history shows exactly the access they
+    had, and nothing of the case itself. An absence with no return recorded has not ended: its
+    cover is still current ("Cases I cover")."""
+    me = viewer.staff
+    if me is None:
+        return []
+    buddy_of = {n.staff for n in facts.buddies if n.buddy == me}
+    periods: list[PastCover] = []
+    for absence in facts.absences:
+        last_day = absence.actual_last_day
+        if last_day is None or last_day >= today or absence.staff == me:
+            continue
+        sheet = facts.leave_sheet_by_absence.get(absence.id)
+        if absence.staff not in buddy_of and not (sheet and any(line.cover == me for line in sheet.lines)):
+            continue
+        basis = f"cover for {absence.staff} during absence {absence.id}"
+        cases = sorted({a.case for a in facts.allocations_by_staff.get(absence.staff, ())
+                        if a.start <= last_day and (a.end is None or a.end >= absence.first_day)})
+        for case_id in cases:
+            run: list[date] = []
+            day = absence.first_day
+            while day <= last_day:
+                if case_access(facts, viewer, case_id, day).basis == basis:
+                    run.append(day)
+                elif run:
+                    periods.append(PastCover(case_id, absence.staff, absence.id, run[0], run[-1]))
+                    run = []
+                day += timedelta(days=1)
+            if run:
+                periods.append(PastCover(case_id, absence.staff, absence.id, run[0], run[-1]))
+    return sorted(periods, key=lambda p: (p.last, p.case, p.first), reverse=True)
 
 
 def reads_case_narrative(facts: ServiceFacts, viewer: Viewer, day: date, *, line_of: str | None = None) -> bool:

@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 from django.shortcuts import render
 from django.urls import reverse
 
 from oversight.accounts.permissions import caseload_for, cover_facts, local_now, page_policy, require_identity
+from oversight.audit.history import entries_by
+from oversight.policy.access import past_cover
 from oversight.policy.calendar import WorkingCalendar
 from oversight.policy.casefile import last_face_to_face, next_discussion_due
 from oversight.policy.cover import resolve_day
 from oversight.policy.facts import RISKS as RISK_ORDER
-from oversight.web.casework.display import ORDERS, RISKS, VIA_LABELS, long_day, name_of, relative_days
+from oversight.web.casework.display import (
+    ORDERS,
+    RISKS,
+    VIA_LABELS,
+    long_day,
+    moment_text,
+    name_of,
+    relative_days,
+    span_text,
+)
 from oversight.web.casework.selectors import with_casework_of
 
 # The lawful bases (oversight.policy.access) on which a colleague's case is mine today only because
@@ -111,6 +123,8 @@ def covering(request):
         ])
     return render(request, "web/casework/covering.html", {
         "rows": rows,
+        "covered_before": _covered_before(identity, facts, today),
+        "history_head": [{"text": "When"}, {"text": "What"}, {"text": "Summary"}],
         "today": long_day(today),
         "head": [
             {"text": "Case"},
@@ -121,6 +135,28 @@ def covering(request):
             {"text": "Named contact today"},
         ],
     })
+
+
+def _covered_before(identity, facts, today) -> list[dict]:
+    """Cover I gave during absences that have ended, with what I did on each case while covering,
+    from my own audit entries: read-only, and without the child's file (policy.access.past_cover)."""
+    periods = past_cover(facts, identity.viewer, today)
+    if not periods:
+        return []
+    tz = ZoneInfo(identity.service.timezone)
+    mine = list(entries_by(service=identity.service, actor=identity.label, case_refs={p.case for p in periods}))
+    return [
+        {
+            "caption": (f"Case {p.case}: you covered for {name_of(facts, p.case_manager)} "
+                        f"(absence {p.absence}), {span_text(p.first, p.last)}"),
+            "rows": [
+                [moment_text(e.at, tz), e.get_action_display(), e.summary]
+                for e in mine
+                if e.case_ref == p.case and p.first <= e.at.astimezone(tz).date() <= p.last
+            ],
+        }
+        for p in periods
+    ]
 
 
 def _away(absence, today) -> str:
