@@ -58,6 +58,22 @@ def test_applying_a_bad_document_is_400_with_every_problem_and_writes_nothing(ad
     assert Case.objects.get(service=service, ref="E1").risk == "medium"
 
 
+def test_a_document_that_would_remove_a_record_written_in_oversight_is_400(admin, small_document,
+                                                                         record_written_in_oversight):
+    response = admin.post("/api/imports/exchange", riskier(small_document), content_type="application/json")
+    assert response.status_code == 400
+    [problem] = error_of(response)["details"]["problems"]
+    assert problem["path"] == "$.oversight_events"
+    assert problem["message"].startswith(
+        "oversight event M0001 (management decision on case E1): its record on the child's file was written "
+        "in Oversight on 2026-11-03 and cannot be removed by a load")
+    assert Case.objects.get(ref="E1").risk == "medium"
+    record_written_in_oversight.refresh_from_db()
+    assert record_written_in_oversight.notes == "Decision: increase contact."
+    dry = admin.post("/api/imports/exchange?dry_run=true", riskier(small_document), content_type="application/json")
+    assert dry.json()["valid"] is False and dry.json()["problems"] == [problem]
+
+
 def test_applying_a_good_document_uploaded_as_a_file(admin, small_document, service):
     upload = SimpleUploadedFile("service.json", json.dumps(riskier(small_document)).encode(), "application/json")
     response = admin.post("/api/imports/exchange", {"file": upload})
