@@ -39,6 +39,22 @@ def service(db, tmp_path, small_document):
 
 
 @pytest.fixture
+def record_written_in_oversight(service):
+    """A management decision on E1 recorded in Oversight by D1 on 2026-11-03, with its notes: the
+    worked example's document does not hold it, so loading that document again would remove it."""
+    from datetime import UTC, datetime
+
+    from oversight.people.models import Case
+    from oversight.supervision.services import oversight_event_record
+
+    return oversight_event_record(
+        service=service, case=Case.objects.get(service=service, ref="E1"), kind="management_decision",
+        held=datetime(2026, 2, 17, 9, 0, tzinfo=UTC), significant=True, notes="Decision: increase contact.",
+        by=Staff.objects.get(service=service, ref="D1"), actor="test", now=datetime(2026, 11, 3, 10, 0, tzinfo=UTC),
+    )
+
+
+@pytest.fixture
 def account(service):
     def make(staff_ref: str | None, *, username: str | None = None, **flags):
         staff = Staff.objects.get(service=service, ref=staff_ref) if staff_ref else None

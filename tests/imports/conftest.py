@@ -1,1 +1,9 @@
-from tests.api.conftest import account, fast_passwords, service, session_for, small_document, token_for  # noqa: F401
+from tests.api.conftest import (  # noqa: F401
+    account,
+    fast_passwords,
+    record_written_in_oversight,
+    service,
+    session_for,
+    small_document,
+    token_for,
+)

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from oversight.audit.models import AuditEvent
 from oversight.people.models import Case, Staff
+from oversight.supervision.models import OversightEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +82,15 @@ def test_a_bad_csv_shows_every_problem_by_line_and_offers_no_apply(admin, servic
     assert "The file has 2 problems" in html and "Apply" not in html
     assert "Role &#x27;Officer&#x27; must be one of" in html and "30/02/2026" in html
     assert not Staff.objects.filter(service=service, ref__in=["N1", "N2"]).exists()
+
+
+def test_the_preview_lists_a_record_written_in_oversight_that_the_file_would_remove(
+        admin, small_document, service, record_written_in_oversight):
+    html = upload(admin, "service.json", json.dumps(small_document).encode(), "exchange").content.decode()
+    assert "The file has 1 problem" in html and "Apply" not in html
+    assert "<code>$.oversight_events</code>: oversight event M0001 (management decision on case E1): its record on " \
+        "the child&#x27;s file was written in Oversight on 2026-11-03 and cannot be removed by a load" in html
+    assert OversightEvent.objects.filter(service=service, ref="M0001").exists()
 
 
 def test_the_form_says_what_is_missing(admin):

@@ -308,6 +308,10 @@ def csv_import(raw: bytes, *, service: Service, actor: str, dry_run: bool, progr
         facts = _check(raw, service, report)
         if facts is None:
             raise ImportRefused(report)
-        report.take(replace_service(facts, actor=actor, dry_run=dry_run, progress=progress))
+        try:
+            report.take(replace_service(facts, actor=actor, dry_run=dry_run, progress=progress))
+        except InvalidDocument as invalid:  # it would change records written in Oversight
+            report.problems = [ImportProblem(p.message) for p in invalid.problems]
+            raise ImportRefused(report) from None
     report.applied = not dry_run
     return report

@@ -1,7 +1,8 @@
 """Importing an `oversight-exchange/1` document into the importer's own service.
 
 The document is the whole truth about the service (as `oversight load`): rows it no longer holds
-are removed, every earlier version kept. A dry run computes exactly what `apply` would do, inside a
+are removed, every earlier version kept; but a document that would remove or change a record on
+the child's file written in Oversight is refused, with a problem per record (decision 0003). A dry run computes exactly what `apply` would do, inside a
 transaction that is rolled back.
 """
 
@@ -67,6 +68,10 @@ def exchange_import(data: object, *, service: Service, actor: str, dry_run: bool
     facts, report = check(data, service=service)
     if facts is None:
         raise ImportRefused(report)
-    report.take(replace_service(facts, actor=actor, dry_run=dry_run))
+    try:
+        report.take(replace_service(facts, actor=actor, dry_run=dry_run, document=data))
+    except InvalidDocument as invalid:  # it would remove or change records written in Oversight
+        report.problems = [ImportProblem(p.message, path=p.path) for p in invalid.problems]
+        raise ImportRefused(report) from None
     report.applied = not dry_run
     return report

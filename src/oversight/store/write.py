@@ -4,7 +4,9 @@ Loading is idempotent (RULES.md/EXCHANGE.md): rows are matched on their identifi
 natural key where the exchange gives none, and updated in place; rows of the service that the
 document no longer holds are removed. Nothing is lost silently: every earlier version of a row
 is kept by simple-history, the counts of what was added, changed and removed are reported, and
-the load is written to the audit trail, all in one transaction.
+the load is written to the audit trail, all in one transaction. Records on the child's file written
+in Oversight are the exception: a document that would remove or change one is refused whole
+(records_on_file.py), and the notes, which the exchange does not carry, are never written by a load.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from oversight.audit import services as audit
 from oversight.cover import models as cover
 from oversight.people import models as people
 from oversight.policy import facts as f
+from oversight.store.records_on_file import refuse_changes
 from oversight.supervision import models as sup
 
 Progress = Callable[[str, int, int], None]
@@ -111,18 +114,32 @@ class _Sync:
 
 
 def replace_service(
-    facts: f.ServiceFacts, *, actor: str, progress: Progress | None = None, dry_run: bool = False
+    facts: f.ServiceFacts,
+    *,
+    actor: str,
+    progress: Progress | None = None,
+    dry_run: bool = False,
+    document: object | None = None,
 ) -> LoadReport:
     """Make the database hold exactly `facts` for its service; all or nothing.
 
     With `dry_run`, the same work is done inside the transaction and then rolled back: the report
-    says what would be added, changed and removed, and nothing is written (not even the audit)."""
+    says what would be added, changed and removed, and nothing is written (not even the audit).
+
+    Raises RecordsOnFile (an InvalidDocument, every problem with its JSON path in `document`, the
+    decoded document the facts were read from, if given) when the facts would remove or change a
+    record on the child's file written in Oversight; then nothing is written, dry run or not."""
     report = LoadReport(service=facts.service.id)
     with transaction.atomic():
         service, created = people.Service.objects.get_or_create(
             ref=facts.service.id,
             defaults={"name": facts.service.name},
         )
+        if not created:
+            # No record may be written in Oversight between the check and the load (the pages and
+            # the API lock the service row to write supervision, too).
+            people.Service.objects.select_for_update().filter(pk=service.pk).first()
+            refuse_changes(service, facts, document)
         wanted = {
             "name": facts.service.name,
             "timezone": facts.service.timezone,

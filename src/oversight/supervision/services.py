@@ -98,7 +98,8 @@ def next_ref(model, service: Service, prefix: str, width: int) -> str:
 
 
 def _lock(service: Service) -> None:
-    # One writer of a service's supervision at a time, so that two saves never take the same ref.
+    # One writer of a service's supervision at a time, so that two saves never take the same ref,
+    # and no record is written while a load checks that it leaves the records written here alone.
     Service.objects.select_for_update().filter(pk=service.pk).first()
 
 
@@ -352,6 +353,7 @@ def record_write(
     _same_service(service, by)
     if not _is_manager(by):
         raise ValidationError(f"{by.name} is not a manager: the manager involved writes the record.")
+    _lock(service)
     model = type(record)
     fields = ("notes", "recorded", "recorded_by_id")
     try:
@@ -399,6 +401,7 @@ def record_amend(
     _same_service(service, by)
     if not _is_manager(by):
         raise ValidationError(f"{by.name} is not a manager: records on the child's file are amended by a manager.")
+    _lock(service)
     record = type(record).objects.select_for_update().get(pk=record.pk)
     if record.recorded is None:
         raise ValidationError("There is no record on the file to amend yet: write it first.")

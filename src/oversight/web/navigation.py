@@ -32,7 +32,12 @@ ENTRIES = (
 
 
 def _audiences(request) -> set[str]:
-    identity = identity_for(request.user)
+    # A request refused before the authentication middleware ran (a bad Host header, too large a
+    # body) has no `user`: its error page is shown without navigation, never turned into a 500.
+    user = getattr(request, "user", None)
+    if user is None:
+        return set()
+    identity = identity_for(user)
     if identity is None:
         return set()
     audiences = {"all"}
@@ -40,7 +45,7 @@ def _audiences(request) -> set[str]:
         audiences.add("admin")
     if identity.viewer.performance:
         audiences.add("reports")
-    account = getattr(request.user, "account", None)
+    account = getattr(user, "account", None)
     role = account.staff.role if account is not None and account.staff_id else None
     if role is not None:
         audiences.add("holder")

@@ -58,7 +58,11 @@ class Command(BaseCommand):
         except InvalidDocument as invalid:  # a generator bug, reported like any bad document
             raise bad_input(f"generated demo document: {invalid}") from None
         progress = TerminalProgress()
-        report = replace_service(facts, actor="command line: oversight demo", progress=progress)
+        try:
+            report = replace_service(facts, actor="command line: oversight demo", progress=progress)
+        except InvalidDocument as invalid:  # records written in Oversight that the new demo would lose
+            progress.finish()
+            raise bad_input(f"generated demo document: {invalid}") from None
         progress.finish()
         totals = report.totals()
         open_cases = sum(1 for c in facts.cases if c.closed is None)
