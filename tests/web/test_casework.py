@@ -404,6 +404,37 @@ def test_submitting_a_leave_sheet_sends_it_to_the_line_manager_and_clears_the_fi
     assert sign_in("SO1").get(url).status_code == 404
 
 
+def _informed_checked(page, case: str) -> list[str]:
+    """The answers selected on the page for "was the young person on `case` told who to contact?"."""
+    name = f"case-{case}-young_person_informed"
+    inputs = re.findall(rf'<input[^>]*name="{name}"[^>]*>', page.content.decode())
+    return [re.search(r'value="([^"]*)"', i).group(1) for i in inputs if re.search(r"\bchecked\b", i)]
+
+
+def test_a_draft_keeps_the_young_person_question_unanswered_and_cannot_be_sent_so(service, clock, sign_in):
+    clock("2026-02-02 09:00")
+    y1 = sign_in("Y1")
+    _book(y1, "2026-03-02", "2026-03-06")
+    ref = Absence.objects.exclude(ref="L1").get().ref
+    url = f"/absences/{ref}/leave-sheet/"
+    draft = _sheet_form(y1.get(url), {"E1": "Y2", "E2": "SO1"}, {"E2": "no"}, "save")
+    assert "Leave sheet saved as a draft" in main(y1.post(url, draft, follow=True))
+    sheet = LeaveSheet.objects.get(absence__ref=ref)
+    lines = {ln.case.ref: ln.young_person_informed for ln in sheet.lines.all()}
+    assert lines == {"E1": None, "E2": False}
+
+    reopened = y1.get(url)
+    assert _informed_checked(reopened, "E1") == []  # not answered: neither yes nor no is selected
+    assert _informed_checked(reopened, "E2") == ["no"]
+    # Sending the sheet as reopened is refused, naming the case, and nothing is sent.
+    refused = y1.post(url, _sheet_form(reopened, {"E1": "Y2", "E2": "SO1"}, {"E2": "no"}))
+    assert refused.status_code == 200 and "govuk-error-summary" in refused.content.decode()
+    assert "Select yes if the young person on case E1 has been told who to contact" in main(refused)
+    assert "case E2 has been told" not in main(refused)
+    sheet = LeaveSheet.objects.get(absence__ref=ref)
+    assert sheet.submitted is None and sheet.lines.get(case__ref="E1").young_person_informed is None
+
+
 def test_the_first_save_of_a_leave_sheet_refuses_a_second_first_save(service, clock, sign_in):
     clock("2026-02-02 09:00")
     first = sign_in("Y1")

@@ -370,7 +370,9 @@ def leave_sheet_save(*, absence: Absence, lines: list[LineEntry], seen: str, act
         case = cases[entry.case]
         values = {
             "cover": covers.get(entry.cover) if entry.cover else None,
-            "young_person_informed": bool(entry.young_person_informed),
+            # Kept as given: None stays "not answered yet", so that the sheet cannot be sent until
+            # the person answers it (COV-INFORMED), rather than reading as a "No" they never gave.
+            "young_person_informed": entry.young_person_informed,
             "notes": entry.notes.strip() or None,
         }
         line = existing.get(case.pk)

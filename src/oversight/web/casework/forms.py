@@ -11,6 +11,9 @@ from oversight.web.forms import GovukDateField, GovukForm
 
 KIND_CHOICES = [("annual_leave", "Annual leave"), ("training", "Training"), ("other", "Other planned absence")]
 YES_NO = [("yes", "Yes"), ("no", "No")]
+# A stored answer as the radio buttons show it: None (not answered yet) selects neither.
+YES_NO_INITIAL = {True: "yes", False: "no", None: ""}
+YES_NO_SHOWN = {True: "Yes", False: "No", None: "Not answered"}
 
 
 def show_service_errors(form: forms.Form, invalid: ValidationError, fields: dict[str, str] | None = None) -> None:
