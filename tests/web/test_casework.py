@@ -435,6 +435,25 @@ def test_a_draft_keeps_the_young_person_question_unanswered_and_cannot_be_sent_s
     assert sheet.submitted is None and sheet.lines.get(case__ref="E1").young_person_informed is None
 
 
+@pytest.mark.parametrize("cover, message", [
+    ("D1", "Example D1 cannot cover case E1: cover is given by a youth justice officer, support officer or "
+           "specialist"),
+    ("Y1", "Select a colleague to cover case E1: you will be away"),
+    ("NOPE", "Select a colleague to cover case E1"),
+])
+def test_cover_that_cannot_be_given_is_refused_saying_why(service, clock, sign_in, cover, message):
+    clock("2026-02-02 09:00")
+    y1 = sign_in("Y1")
+    _book(y1, "2026-03-02", "2026-03-06")
+    url = f"/absences/{Absence.objects.exclude(ref='L1').get().ref}/leave-sheet/"
+    page = y1.get(url)
+    assert f'value="{cover}"' not in page.content.decode()  # never offered
+    refused = y1.post(url, _sheet_form(page, {"E1": cover, "E2": "SO1"}, {"E1": "yes", "E2": "yes"}, "save"))
+    assert refused.status_code == 200 and "govuk-error-summary" in refused.content.decode()
+    assert message in main(refused)
+    assert not LeaveSheet.objects.exclude(absence__ref="L1").exists()
+
+
 def test_the_first_save_of_a_leave_sheet_refuses_a_second_first_save(service, clock, sign_in):
     clock("2026-02-02 09:00")
     first = sign_in("Y1")

@@ -26,6 +26,15 @@ def show_service_errors(form: forms.Form, invalid: ValidationError, fields: dict
             form.add_error(name if name in form.fields else None, message)
 
 
+class ColleagueField(forms.ChoiceField):
+    """A colleague chosen from the list offered. A colleague not on the list (the page was open while
+    it changed, or the request was made by hand) is passed to the service, which refuses it saying
+    why (the policy's reason: "You cannot be your own buddy"), rather than "Select a valid choice"."""
+
+    def valid_value(self, value) -> bool:
+        return True
+
+
 class NominateForm(GovukForm):
     buddy = forms.ChoiceField(
         label="Colleague to nominate",
@@ -72,7 +81,7 @@ class AbsenceRequestForm(GovukForm):
 class LeaveSheetLineForm(GovukForm):
     """One case on the leave sheet (prefix: the case's ref)."""
 
-    cover = forms.ChoiceField(label="Who will cover this case?", required=False)
+    cover = ColleagueField(label="Who will cover this case?", required=False)
     young_person_informed = forms.ChoiceField(
         label="Has the young person been told who to contact while you are away?",
         choices=YES_NO, widget=forms.RadioSelect, required=False,
