@@ -275,9 +275,13 @@ def test_nominating_reordering_and_ending_buddies(service, clock, sign_in):
 
 
 @pytest.mark.parametrize("buddy, message", [
-    ("Y1", "Select the colleague you want as your buddy"),  # oneself is not offered
-    ("D1", "Select the colleague you want as your buddy"),  # nor a manager
-    ("Y2", "Select the colleague you want as your buddy"),  # nor a buddy already in force
+    # None of these is offered; sent all the same, each is refused saying why.
+    ("Y1", "You cannot be your own buddy"),
+    ("D1", "Example D1 is a deputy team manager: a buddy must be a youth justice officer, support officer or "
+           "specialist"),
+    ("Y2", "Example Y2 is already your buddy"),
+    ("NOPE", "Select the colleague you want as your buddy"),
+    ("", "Select the colleague you want as your buddy"),
 ])
 def test_a_buddy_must_be_another_practitioner_not_already_nominated(service, clock, sign_in, buddy, message):
     clock("2026-02-10 09:00")

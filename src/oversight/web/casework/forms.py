@@ -36,12 +36,11 @@ class ColleagueField(forms.ChoiceField):
 
 
 class NominateForm(GovukForm):
-    buddy = forms.ChoiceField(
+    buddy = ColleagueField(
         label="Colleague to nominate",
         help_text="An employed youth justice officer, support officer or specialist. They are asked after your "
         "other buddies. A colleague of another grade acts once a manager approves the pairing.",
-        error_messages={"required": "Select the colleague you want as your buddy",
-                        "invalid_choice": "Select the colleague you want as your buddy"},
+        error_messages={"required": "Select the colleague you want as your buddy"},
     )
 
     def __init__(self, *args, colleagues: list[tuple[str, str]], **kwargs):
