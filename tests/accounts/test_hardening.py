@@ -122,14 +122,17 @@ def test_the_admin_site_works_under_the_policy(client, administrator):
     assert client.get("/admin/login/?next=/admin/")["Location"].startswith("/sign-in/?next=")
     sign_in(client, "admin")
     client.post("/sign-in/two-factor/", {"code": code_for(device)})
-    for path in ("/admin/", "/admin/auth/user/", "/admin/auth/user/add/",
-                 f"/admin/auth/user/{administrator.pk}/change/", "/admin/otp_totp/totpdevice/",
-                 "/admin/axes/accessattempt/"):
+    for path in ("/admin/", "/admin/auth/user/", f"/admin/auth/user/{administrator.pk}/change/",
+                 f"/admin/auth/user/{administrator.pk}/password/", "/admin/otp_totp/totpdevice/",
+                 "/admin/dataprotection/retentionrule/add/"):
         response = client.get(path)
         assert response.status_code == 200, path
         assert inline_problems(response.content.decode()) == [], path
         assert "unsafe-inline" not in response["Content-Security-Policy"]
         assert "no-store" in response["Cache-Control"]
+    # Adding sign-ins and the lock-out records are the operator's (docs/security.md, "The Django admin").
+    for path in ("/admin/auth/user/add/", "/admin/axes/accessattempt/"):
+        assert client.get(path).status_code == 403, path
 
 
 def test_404_and_500_pages_show_no_traceback_or_personal_data(client, settings):

@@ -178,6 +178,43 @@ def test_submitting_a_leave_sheet_sends_it_to_the_line_manager(token_for):
     assert sent["submitted_to"] == "D1" and sent["submitted"] is not None
 
 
+@pytest.mark.parametrize("cover, words", [
+    ("D1", "Example D1 cannot cover case E3: cover is given by a youth justice officer, support officer or "
+           "specialist"),
+    ("SO1", "Select a colleague to cover case E3: you will be away"),
+])
+def test_leave_sheet_cover_must_be_someone_who_can_cover(token_for, cover, words):
+    client = token_for("SO1")
+    leave = {"kind": "annual_leave", "first_day": "2031-01-06", "last_day": "2031-01-10"}
+    ref = client.post("/api/absences", leave, content_type="application/json").json()["id"]
+    version = client.get(f"/api/absences/{ref}/leave-sheet").json()["version"]
+    line = {"case": "E3", "cover": cover, "young_person_informed": True}
+    body = {"version": version, "submit": True, "lines": [line]}
+    refused = client.put(f"/api/absences/{ref}/leave-sheet", body, content_type="application/json")
+    assert refused.status_code == 422
+    assert error_of(refused)["details"]["lines.E3.cover"] == [words]
+    assert client.get(f"/api/absences/{ref}/leave-sheet").json()["exists"] is False
+
+
+def test_a_draft_leave_sheet_keeps_the_young_person_question_unanswered(token_for):
+    client = token_for("SO1")
+    leave = {"kind": "annual_leave", "first_day": "2031-01-06", "last_day": "2031-01-10"}
+    ref = client.post("/api/absences", leave, content_type="application/json").json()["id"]
+    version = client.get(f"/api/absences/{ref}/leave-sheet").json()["version"]
+    draft = {"version": version, "lines": [{"case": "E3", "cover": "Y2", "young_person_informed": None}]}
+    saved = client.put(f"/api/absences/{ref}/leave-sheet", draft, content_type="application/json")
+    assert saved.status_code == 200, saved.content
+    sheet = client.get(f"/api/absences/{ref}/leave-sheet").json()
+    assert sheet["lines"][0]["young_person_informed"] is None  # not answered, not "false"
+    # Sending it as it stands is refused, naming the case; the draft stays a draft.
+    body = {"version": sheet["version"], "submit": True, "lines": sheet["lines"]}
+    refused = client.put(f"/api/absences/{ref}/leave-sheet", body, content_type="application/json")
+    assert refused.status_code == 422
+    assert "case E3" in error_of(refused)["details"]["lines.E3.young_person_informed"][0]
+    after = client.get(f"/api/absences/{ref}/leave-sheet").json()
+    assert after["submitted"] is None and after["lines"][0]["young_person_informed"] is None
+
+
 # -- cover, supervision, records, oversight events, findings ---------------------------------------
 
 

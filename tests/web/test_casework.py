@@ -275,9 +275,13 @@ def test_nominating_reordering_and_ending_buddies(service, clock, sign_in):
 
 
 @pytest.mark.parametrize("buddy, message", [
-    ("Y1", "Select the colleague you want as your buddy"),  # oneself is not offered
-    ("D1", "Select the colleague you want as your buddy"),  # nor a manager
-    ("Y2", "Select the colleague you want as your buddy"),  # nor a buddy already in force
+    # None of these is offered; sent all the same, each is refused saying why.
+    ("Y1", "You cannot be your own buddy"),
+    ("D1", "Example D1 is a deputy team manager: a buddy must be a youth justice officer, support officer or "
+           "specialist"),
+    ("Y2", "Example Y2 is already your buddy"),
+    ("NOPE", "Select the colleague you want as your buddy"),
+    ("", "Select the colleague you want as your buddy"),
 ])
 def test_a_buddy_must_be_another_practitioner_not_already_nominated(service, clock, sign_in, buddy, message):
     clock("2026-02-10 09:00")
@@ -408,6 +412,56 @@ def test_submitting_a_leave_sheet_sends_it_to_the_line_manager_and_clears_the_fi
         ("user-so1 (SO1)", ref, "Refused: read the leave sheet (view)"),
         ("user-d1 (D1)", ref, "Refused: change the leave sheet (change)"),
     ]
+
+
+def _informed_checked(page, case: str) -> list[str]:
+    """The answers selected on the page for "was the young person on `case` told who to contact?"."""
+    name = f"case-{case}-young_person_informed"
+    inputs = re.findall(rf'<input[^>]*name="{name}"[^>]*>', page.content.decode())
+    return [re.search(r'value="([^"]*)"', i).group(1) for i in inputs if re.search(r"\bchecked\b", i)]
+
+
+def test_a_draft_keeps_the_young_person_question_unanswered_and_cannot_be_sent_so(service, clock, sign_in):
+    clock("2026-02-02 09:00")
+    y1 = sign_in("Y1")
+    _book(y1, "2026-03-02", "2026-03-06")
+    ref = Absence.objects.exclude(ref="L1").get().ref
+    url = f"/absences/{ref}/leave-sheet/"
+    draft = _sheet_form(y1.get(url), {"E1": "Y2", "E2": "SO1"}, {"E2": "no"}, "save")
+    assert "Leave sheet saved as a draft" in main(y1.post(url, draft, follow=True))
+    sheet = LeaveSheet.objects.get(absence__ref=ref)
+    lines = {ln.case.ref: ln.young_person_informed for ln in sheet.lines.all()}
+    assert lines == {"E1": None, "E2": False}
+
+    reopened = y1.get(url)
+    assert _informed_checked(reopened, "E1") == []  # not answered: neither yes nor no is selected
+    assert _informed_checked(reopened, "E2") == ["no"]
+    # Sending the sheet as reopened is refused, naming the case, and nothing is sent.
+    refused = y1.post(url, _sheet_form(reopened, {"E1": "Y2", "E2": "SO1"}, {"E2": "no"}))
+    assert refused.status_code == 200 and "govuk-error-summary" in refused.content.decode()
+    assert "Select yes if the young person on case E1 has been told who to contact" in main(refused)
+    assert "case E2 has been told" not in main(refused)
+    sheet = LeaveSheet.objects.get(absence__ref=ref)
+    assert sheet.submitted is None and sheet.lines.get(case__ref="E1").young_person_informed is None
+
+
+@pytest.mark.parametrize("cover, message", [
+    ("D1", "Example D1 cannot cover case E1: cover is given by a youth justice officer, support officer or "
+           "specialist"),
+    ("Y1", "Select a colleague to cover case E1: you will be away"),
+    ("NOPE", "Select a colleague to cover case E1"),
+])
+def test_cover_that_cannot_be_given_is_refused_saying_why(service, clock, sign_in, cover, message):
+    clock("2026-02-02 09:00")
+    y1 = sign_in("Y1")
+    _book(y1, "2026-03-02", "2026-03-06")
+    url = f"/absences/{Absence.objects.exclude(ref='L1').get().ref}/leave-sheet/"
+    page = y1.get(url)
+    assert f'value="{cover}"' not in page.content.decode()  # never offered
+    refused = y1.post(url, _sheet_form(page, {"E1": cover, "E2": "SO1"}, {"E1": "yes", "E2": "yes"}, "save"))
+    assert refused.status_code == 200 and "govuk-error-summary" in refused.content.decode()
+    assert message in main(refused)
+    assert not LeaveSheet.objects.exclude(absence__ref="L1").exists()
 
 
 def test_the_first_save_of_a_leave_sheet_refuses_a_second_first_save(service, clock, sign_in):

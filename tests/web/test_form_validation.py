@@ -113,7 +113,8 @@ def test_a_buddy_who_is_oneself_is_refused(team):
     page = y3.get("/buddies/")
     assert 'value="Y3"' not in page.content.decode()  # oneself is not offered ...
     response = y3.post("/buddies/", {"action": "nominate", "buddy": "Y3", "seen": hidden(page, "seen")})
-    assert_refused(response, "Select the colleague you want as your buddy")  # ... nor accepted when forged
+    assert_refused(response, "You cannot be your own buddy")  # ... nor accepted when forged, and says why
+    assert "Select the colleague you want as your buddy" not in refused(response)
     assert not BuddyNomination.objects.filter(staff__ref="Y3").exists()
 
 

@@ -18,10 +18,13 @@ def account_set(
 ) -> Account:
     """Create or update a sign-in for a member of staff (or a performance/administrator account).
 
+    `django_admin` lets an administrator into the Django admin, for their own service only: staff,
+    never superuser (accounts/admin_scope.py; superusers are the operator's, `oversight createsuperuser`).
+
     Raises django.core.exceptions.ValidationError (with the policy's messages) for a weak password."""
     User = get_user_model()
     user, _ = User.objects.get_or_create(username=username)
-    user.is_staff = user.is_superuser = django_admin
+    user.is_staff, user.is_superuser = django_admin, False
     if staff is not None:
         user.first_name, _, user.last_name = staff.name.partition(" ")
         user.email = staff.email or ""

@@ -96,7 +96,8 @@ class AbsenceOut(Schema):
 class LeaveSheetLineOut(Schema):
     case: str
     cover: str | None
-    young_person_informed: bool
+    young_person_informed: bool | None = Field(
+        description="Null: not answered yet (only on a sheet not yet sent)")
     notes: str | None
 
 

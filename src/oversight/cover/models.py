@@ -61,7 +61,8 @@ class LeaveSheetLine(models.Model):
     leave_sheet = models.ForeignKey(LeaveSheet, on_delete=models.PROTECT, related_name="lines")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
     cover = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    young_person_informed = models.BooleanField(default=False)
+    # None: not answered yet (a draft may leave it so; a sheet is sent only once every case is answered).
+    young_person_informed = models.BooleanField(null=True, blank=True)
     notes = models.TextField(null=True, blank=True)
     history = HistoricalRecords()
 

@@ -26,7 +26,8 @@ from oversight.audit import services as audit
 from oversight.cover.models import Absence, BuddyNomination, LeaveSheet, LeaveSheetLine
 from oversight.people.models import Case, Service, Staff
 from oversight.policy.facts import PRACTITIONER_ROLES, ServiceFacts
-from oversight.policy.leave_planning import leave_clashes
+from oversight.policy.cover import CannotCover
+from oversight.policy.leave_planning import leave_clashes, leave_sheet_cover_refused
 from oversight.store.read import service_facts
 from oversight.store.versions import StaleEdit, check_unchanged, snapshot, version_token
 
@@ -325,12 +326,25 @@ def _editable(absence: Absence, sheet: LeaveSheet | None) -> None:
         )})
 
 
+def _cover_refused_message(why: CannotCover, cover: Staff | None, case: str) -> str:
+    if why is CannotCover.ONESELF:
+        return f"Select a colleague to cover case {case}: you will be away"
+    if why is CannotCover.NOT_EMPLOYED:
+        return (f"{cover.name} is not employed on the first day of your leave: "
+                f"select someone else for case {case}")
+    if why is CannotCover.NOT_PRACTITIONER:
+        return (f"{cover.name} cannot cover case {case}: cover is given by a youth justice officer, "
+                "support officer or specialist")
+    return f"Select a colleague to cover case {case}"
+
+
 @transaction.atomic
 def leave_sheet_save(*, absence: Absence, lines: list[LineEntry], seen: str, actor: str) -> LeaveSheet:
     """Save the leave sheet as a draft: the cover, notes and answer for each case given.
 
-    Every case must be one the sheet lists; cover must be a colleague employed on the leave's first
-    day. Refused (StaleEdit) if the sheet changed since the person opened it."""
+    Every case must be one the sheet lists; cover must be someone who can cover on the leave's first
+    day (`leave_planning.leave_sheet_cover_refused`: a practitioner employed then, not the absent
+    person). Refused (StaleEdit) if the sheet changed since the person opened it."""
     service = absence.service
     sheet = _check_sheet_unchanged(absence, seen)
     _editable(absence, sheet)
@@ -340,22 +354,18 @@ def leave_sheet_save(*, absence: Absence, lines: list[LineEntry], seen: str, act
     )
     cases = {c.ref: c for c in Case.objects.filter(service=service, ref__in=[e.case for e in lines])}
     covers = {s.ref: s for s in Staff.objects.filter(service=service, ref__in=[e.cover for e in lines if e.cover])}
+    fact = facts.absence_by_id[absence.ref]
     errors: dict[str, str] = {}
     for entry in lines:
-        key = f"lines.{entry.case}.cover"
         if entry.case not in listed or entry.case not in cases:
             errors[f"lines.{entry.case}.case"] = f"Case {entry.case} is not one of the cases on this leave sheet"
             continue
         cover = covers.get(entry.cover) if entry.cover else None
+        refused = leave_sheet_cover_refused(facts, fact, cover.ref) if cover else None
         if entry.cover and cover is None:
-            errors[key] = f"Select a colleague to cover case {entry.case}"
-        elif cover is not None and cover.pk == absence.staff_id:
-            errors[key] = f"Select a colleague to cover case {entry.case}: you will be away"
-        elif cover is not None and not (
-            cover.start <= absence.first_day and (cover.end is None or cover.end >= absence.first_day)
-        ):
-            errors[key] = (f"{cover.name} is not employed on the first day of your leave: "
-                           f"select someone else for case {entry.case}")
+            refused = CannotCover.UNKNOWN
+        if refused is not None:
+            errors[f"lines.{entry.case}.cover"] = _cover_refused_message(refused, cover, entry.case)
     if errors:
         raise ValidationError(errors)
     before = _sheet_state(sheet)
@@ -370,7 +380,9 @@ def leave_sheet_save(*, absence: Absence, lines: list[LineEntry], seen: str, act
         case = cases[entry.case]
         values = {
             "cover": covers.get(entry.cover) if entry.cover else None,
-            "young_person_informed": bool(entry.young_person_informed),
+            # Kept as given: None stays "not answered yet", so that the sheet cannot be sent until
+            # the person answers it (COV-INFORMED), rather than reading as a "No" they never gave.
+            "young_person_informed": entry.young_person_informed,
             "notes": entry.notes.strip() or None,
         }
         line = existing.get(case.pk)

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from oversight.accounts.admin_scope import ServiceScopedAdmin
 from oversight.dataprotection.models import Anonymisation, LegalHold, RetentionRule
 from oversight.messages.admin import AuditedAdmin
 
@@ -32,7 +33,7 @@ class LegalHoldAdmin(AuditedAdmin):
 
 
 @admin.register(Anonymisation)
-class AnonymisationAdmin(admin.ModelAdmin):
+class AnonymisationAdmin(ServiceScopedAdmin):
     list_display = ("case", "at", "by", "years", "closed")
 
     def has_add_permission(self, request):

@@ -28,6 +28,7 @@ def check_document(r: Reader, document: Row) -> None:
     _ranges(r, document, skip)
     _staff(r, document)
     _supervisions(r, document)
+    _submitted_sheets_answered(r, document)
     _not_themselves(r, document)
     _overlaps(r, document, skip)
     _paired_workers(r, document)
@@ -211,6 +212,18 @@ def _supervisions(r: Reader, document: Row) -> None:
         if row.has("supervisor") and row.values["supervisor"] in supervisees:
             index = supervisees.index(row.values["supervisor"])
             r.problem(here.item(index), "must not be the supervisor")
+
+
+def _submitted_sheets_answered(r: Reader, document: Row) -> None:
+    # COV-INFORMED: a sheet is sent only once it says, for every case, whether the young person was
+    # told who to contact; only a draft may leave the answer null ("not answered yet").
+    for sheet in _rows(document, "leave_sheets"):
+        if not sheet.has("submitted"):
+            continue
+        for line in sheet.children("cases"):
+            if line.values.get("young_person_informed") is None:
+                r.problem(line.path("young_person_informed"),
+                          "must be true or false once the leave sheet is submitted")
 
 
 def _not_themselves(r: Reader, document: Row) -> None:

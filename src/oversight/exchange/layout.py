@@ -236,7 +236,8 @@ LEAVE_SHEET_LINE = Layout(
     (
         Field("case", NAME, ref="case"),
         optional("cover", STAFF_ID, ref="staff"),
-        Field("young_person_informed", BOOL),
+        # Null: not answered yet, which only a draft (not submitted) sheet may be (checks.py).
+        optional("young_person_informed", BOOL),
         optional("notes", TEXT),
     ),
     order=("case",),

@@ -6,11 +6,12 @@ from django.contrib import admin
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from oversight.accounts.admin_scope import ServiceScopedAdmin
 from oversight.audit import services as audit
 from oversight.messages.models import ContactPreference, Message, MessagingSettings
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedAdmin(ServiceScopedAdmin):
     """Writes each save and deletion made in the admin to the audit trail (identifiers, no narrative)."""
 
     audit_fields: tuple[str, ...] = ()
@@ -90,7 +91,7 @@ class ContactPreferenceAdmin(AuditedAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(ServiceScopedAdmin):
     list_display = ("created_at", "kind", "recipient_label", "case_ref", "status", "attempts", "sent_at")
     list_filter = ("status", "kind", "provider")
     search_fields = ("case_ref", "recipient_staff", "dedupe_key")

@@ -43,7 +43,7 @@ class CoverEpisode:
     sheet: LeaveSheet | None  # the leave sheet, if one was submitted by the moment judged
     sheet_cover: str | None  # the cover it named for this case
     sheet_notes: str | None
-    young_person_informed: bool | None  # None: the sheet has no line for this case
+    young_person_informed: bool | None  # None: the sheet has no line for this case (a sent one is answered)
     spells: tuple[CoverSpell, ...]
 
     @property

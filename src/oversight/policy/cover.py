@@ -57,6 +57,37 @@ class CoverAnswer:
         }
 
 
+class CannotCover(StrEnum):
+    """Why a person cannot look after a colleague's cases on a day."""
+
+    ONESELF = "oneself"
+    UNKNOWN = "unknown"
+    NOT_EMPLOYED = "not_employed"
+    NOT_PRACTITIONER = "not_practitioner"
+
+
+def cannot_cover(
+    facts: ServiceFacts, staff_id: str, day: date, *, for_staff: str | None = None
+) -> CannotCover | None:
+    """Why `staff_id` cannot cover `for_staff`'s cases on `day` (None when they can).
+
+    COV-BUDDY: "a nomination is valid only while the buddy is employed and is a practitioner (youth
+    justice officer, support officer or specialist)". The buddy policy's cover is given by buddies,
+    so the same test says who can be named as cover on a leave sheet; and nobody covers themselves.
+    Being away is not judged here: cover resolution passes over whoever is absent on the day.
+    """
+    if for_staff is not None and staff_id == for_staff:
+        return CannotCover.ONESELF
+    person = facts.staff_by_id.get(staff_id)
+    if person is None:
+        return CannotCover.UNKNOWN
+    if not person.employed_on(day):
+        return CannotCover.NOT_EMPLOYED
+    if not person.is_practitioner:
+        return CannotCover.NOT_PRACTITIONER
+    return None
+
+
 def grade_accepted(facts: ServiceFacts, nomination: BuddyNomination) -> bool:
     """COV-GRADE: same role (for specialists, same discipline), or a recorded management approval."""
     staff = facts.staff_by_id.get(nomination.staff)
@@ -72,10 +103,10 @@ def buddy_invalid_reason(facts: ServiceFacts, nomination: BuddyNomination, day: 
     COV-BUDDY: a nomination is valid only while the buddy is employed and is a practitioner.
     COV-GRADE: a cross-grade buddy acts only with a recorded management approval.
     """
-    buddy = facts.staff_by_id.get(nomination.buddy)
-    if buddy is None or not buddy.employed_on(day):
+    why = cannot_cover(facts, nomination.buddy, day)
+    if why in (CannotCover.UNKNOWN, CannotCover.NOT_EMPLOYED):
         return f"buddy {nomination.buddy} no longer employed"
-    if not buddy.is_practitioner:
+    if why is CannotCover.NOT_PRACTITIONER:
         return f"buddy {nomination.buddy} is not a practitioner"
     if not grade_accepted(facts, nomination):
         return f"buddy {nomination.buddy} is cross-grade without management approval"

@@ -153,7 +153,7 @@ class Absence:
 class LeaveSheetLine:
     case: str
     cover: str | None
-    young_person_informed: bool
+    young_person_informed: bool | None  # None: not answered yet (only on a draft: COV-INFORMED)
     notes: str | None = None
 
 

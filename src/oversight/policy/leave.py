@@ -117,16 +117,21 @@ def _informed(j: Judgement, absence: Absence) -> Iterator[Finding]:
     sheet = j.facts.leave_sheet_by_absence.get(absence.id)
     if sheet is None or sheet.submitted is None or sheet.submitted > j.as_of:
         return  # no sheet known at the as-of moment (COV-LEAVE-SHEET reports that)
+    during = f"{j.names(absence.staff)}'s absence {absence.id} from {fmt_day(absence.first_day)}"
     for line in sheet.lines:
-        if not line.young_person_informed:
-            yield Finding(
-                "COV-INFORMED", Status.WARNING, absence.staff, case=line.case,
-                due=j.calendar.start_of(absence.first_day),
-                detail=(
-                    f"The young person on case {line.case} has not been told who to contact during "
-                    f"{j.names(absence.staff)}'s absence {absence.id} from {fmt_day(absence.first_day)}."
-                ),
-            )
+        if line.young_person_informed:
+            continue
+        # A sent sheet is answered for every case (the service and the loader refuse it otherwise);
+        # should one arrive unanswered all the same, not knowing is no better than "not told".
+        if line.young_person_informed is None:
+            detail = (f"The leave sheet does not say whether the young person on case {line.case} was told "
+                      f"who to contact during {during}.")
+        else:
+            detail = f"The young person on case {line.case} has not been told who to contact during {during}."
+        yield Finding(
+            "COV-INFORMED", Status.WARNING, absence.staff, case=line.case,
+            due=j.calendar.start_of(absence.first_day), detail=detail,
+        )
 
 
 def reallocation_trigger(j: Judgement, absence: Absence) -> tuple[date, str] | None:

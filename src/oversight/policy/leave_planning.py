@@ -13,7 +13,14 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from oversight.policy.cover import COVERING_STEPS, buddies_in_force, buddy_invalid_reason, resolve_day
+from oversight.policy.cover import (
+    COVERING_STEPS,
+    CannotCover,
+    buddies_in_force,
+    buddy_invalid_reason,
+    cannot_cover,
+    resolve_day,
+)
 from oversight.policy.facts import Absence, ServiceFacts, overlaps
 
 
@@ -44,6 +51,17 @@ def away_during(facts: ServiceFacts, staff_id: str, first: date, last: date) -> 
     return [
         a for a in facts.absences_by_staff.get(staff_id, ()) if overlaps(a.first_day, a.actual_last_day, first, last)
     ]
+
+
+def leave_sheet_cover_refused(facts: ServiceFacts, absence: Absence, staff_id: str) -> CannotCover | None:
+    """Why `staff_id` cannot be named as cover on the leave sheet of `absence` (None: they can).
+
+    COV-LEAVE-SHEET asks the sheet to name cover for each case; who can give cover is COV-BUDDY's
+    (`cover.cannot_cover`): a practitioner employed on the leave's first day, not the absent person.
+    Cover who is away themselves during the leave is not refused: the sheet shows it beside their
+    name (`CoverCandidate.clashes`), and on the days they are away cover resolution passes over them
+    to the paired worker, the buddies and duty, with that reason (docs/interpretations.md)."""
+    return cannot_cover(facts, staff_id, absence.first_day, for_staff=absence.staff)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +106,7 @@ def cover_candidates(facts: ServiceFacts, absence: Absence, known_at: datetime |
     manager = facts.line_manager_on(me, day)
     candidates = []
     for person in facts.staff:
-        if person.id == me or not person.is_practitioner or not person.employed_on(day):
+        if leave_sheet_cover_refused(facts, absence, person.id) is not None:
             continue
         if person.id in buddies:
             relation = "buddy"

@@ -1,9 +1,10 @@
 from django.contrib import admin
 
+from oversight.accounts.admin_scope import ServiceScopedAdmin
 from oversight.reports.models import CalendarFeed, StatWednesdayReport
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(ServiceScopedAdmin):
     def has_add_permission(self, request):
         return False
 

@@ -153,7 +153,8 @@ def timeline(record: dict, tz, messages: list[dict] = ()) -> list[TimelineEntry]
         out.append(TimelineEntry(
             line["first_day"], f"{_name(line['case_manager'])} away (absence {line['absence']})",
             lines=(f"Until {_day(last)}", f"Cover named on the leave sheet: {_name(line['cover'])}",
-                   "Young person told who to contact: " + ("yes" if line["young_person_informed"] else "no")),
+                   "Young person told who to contact: "
+                   + {True: "yes", False: "no", None: "not answered"}[line["young_person_informed"]]),
             notes=line["notes"],
         ))
     for d in record["discussions"]:

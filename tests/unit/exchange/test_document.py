@@ -87,6 +87,20 @@ def test_round_trip_is_a_fixed_point(make):
     assert parse_document(json.loads(json.dumps(exported))) == facts
 
 
+def test_a_draft_leave_sheet_keeps_an_unanswered_question_unanswered():
+    # COV-INFORMED: true, false and "not answered yet" (null, on a draft) each come back as they went in.
+    document = full_document()
+    sheet = document["leave_sheets"][0]
+    sheet["submitted"] = sheet["submitted_to"] = None
+    sheet["cases"][1]["young_person_informed"] = None
+    facts = parse_document(document)
+
+    assert [ln.young_person_informed for ln in facts.leave_sheets[0].lines] == [True, None]
+    exported = to_document(facts)
+    assert [ln["young_person_informed"] for ln in exported["leave_sheets"][0]["cases"]] == [True, None]
+    assert parse_document(exported) == facts
+
+
 def test_the_full_document_fills_every_list():
     facts = parse_document(full_document())
 

@@ -49,6 +49,14 @@ def drop(*path):
     return change
 
 
+def both(*changes):
+    def change(document):
+        for one in changes:
+            one(document)
+
+    return change
+
+
 def append(*path_and_item):
     *path, item = path_and_item
 
@@ -108,6 +116,15 @@ CASES = [
          "must be true or false, not a string"),
     case("number-for-bool", put("leave_sheets", 0, "cases", 0, "young_person_informed", 1),
          "$.leave_sheets[0].cases[0].young_person_informed", "must be true or false, not a number"),
+    # COV-INFORMED: only a draft may leave "was the young person told?" unanswered.
+    case("informed-null-on-a-submitted-sheet",
+         put("leave_sheets", 0, "cases", 0, "young_person_informed", None),
+         "$.leave_sheets[0].cases[0].young_person_informed",
+         "must be true or false once the leave sheet is submitted"),
+    case("informed-left-out-of-a-submitted-sheet",
+         drop("leave_sheets", 0, "cases", 1, "young_person_informed"),
+         "$.leave_sheets[0].cases[1].young_person_informed",
+         "must be true or false once the leave sheet is submitted"),
     case("object-for-text", put("leave_sheets", 0, "cases", 1, "notes", {}),
          "$.leave_sheets[0].cases[1].notes",
          "must be a string, not an object"),
@@ -376,6 +393,8 @@ def test_one_problem(change, expected):
         put("service", "settings", None),
         put("service", "timezone", None),
         put("leave_sheets", 0, "submitted", None),
+        both(put("leave_sheets", 0, "submitted", None),  # a draft: not answered yet
+             put("leave_sheets", 0, "cases", 0, "young_person_informed", None)),
         # A record may be written without its author, or an author named before the record.
         put("supervisions", 0, "discussions", 0, "recorded_by", None),
         put("oversight_events", 0, "recorded_by", "S10"),

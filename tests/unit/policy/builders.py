@@ -344,7 +344,9 @@ def large_service(open_cases: int = 500, years: int = 10, seed: int = 1, until: 
 
 
 # -- cover helpers -----------------------------------------------------------------------------------
-def cover_line(case: str, cover: str | None, informed: bool = True, notes: str | None = None) -> LeaveSheetLine:
+def cover_line(
+    case: str, cover: str | None, informed: bool | None = True, notes: str | None = None
+) -> LeaveSheetLine:
     """One line of a leave sheet: who covers `case`, and whether the young person was told."""
     return LeaveSheetLine(case=case, cover=cover, young_person_informed=informed, notes=notes)
 

@@ -240,6 +240,17 @@ def test_young_person_not_told_who_to_contact_is_a_warning_per_case():
     assert "C2" in found[0].detail
 
 
+def test_a_draft_may_leave_the_question_unanswered_but_a_sent_sheet_may_not():
+    """COV-INFORMED (docs/interpretations.md): a draft that does not yet say whether the young person was
+    told is the person's work in progress, not a finding; a sent sheet that does not say is reported like
+    "not told", in its own words."""
+    draft = full_sheet(planned(), submitted=None, C2=None)
+    assert keys(findings(draft, "2026-03-06 12:00")) == {row("COV-LEAVE-SHEET", "due", "Y1")}
+    found = findings(full_sheet(planned(), C2=None), "2026-03-06 12:00")
+    assert keys(found) == {row("COV-INFORMED", "warning", "Y1", "C2")}
+    assert "does not say whether the young person on case C2 was told" in found[0].detail
+
+
 def test_young_person_not_told_is_shown_before_the_leave():
     """RULES.md COV-INFORMED: the warning lets the manager act before the leave starts."""
     assert keys(findings(full_sheet(planned(), C1=False), "2026-03-06 12:00")) == {

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from oversight.policy.leave_planning import cover_candidates, leave_clashes
+from oversight.policy.cover import CannotCover
+from oversight.policy.leave_planning import cover_candidates, leave_clashes, leave_sheet_cover_refused
 
 from .builders import small_service, team
 
@@ -54,3 +55,23 @@ def test_candidates_show_their_own_clashing_leave_and_their_load_on_the_first_da
     assert [a.id for a in by_staff["Y9"].clashes] == ["L5"]  # L4 ends before the leave
     assert (by_staff["Y3"].own_cases, by_staff["Y3"].covering, by_staff["Y3"].load) == (1, 1, 2)
     assert (by_staff["Y9"].own_cases, by_staff["Y9"].covering) == (1, 0)
+
+
+def test_cover_on_a_leave_sheet_is_a_practitioner_employed_on_the_first_day_and_not_the_absent_person():
+    """COV-BUDDY's valid buddy is who can cover: the leave sheet refuses and offers nobody else."""
+    b = office()
+    b.person("X2", start="2026-03-10", manager="D1")  # starts the day after Y1's leave begins
+    b.absence("L2", "Y2", "2026-03-09", expected="2026-03-09")  # away on the first day themselves
+    facts = b.build().known_on(date(2026, 3, 2))
+    leave = facts.absence_by_id["L9"]
+    people = ("Y1", "D1", "T1", "X1", "X2", "NOPE")
+    refused = {who: leave_sheet_cover_refused(facts, leave, who) for who in people}
+    assert refused == {"Y1": CannotCover.ONESELF, "D1": CannotCover.NOT_PRACTITIONER,
+                       "T1": CannotCover.NOT_PRACTITIONER, "X1": CannotCover.NOT_EMPLOYED,
+                       "X2": CannotCover.NOT_EMPLOYED, "NOPE": CannotCover.UNKNOWN}
+    # Away on the first day is no refusal: it is shown as their clash (cover resolution passes them over).
+    assert leave_sheet_cover_refused(facts, leave, "Y2") is None
+    assert leave_sheet_cover_refused(facts, leave, "S1") is None
+    offered = {c.staff: c for c in cover_candidates(facts, leave)}
+    assert set(offered) == {"Y2", "Y3", "S1", "Y9"}
+    assert [a.id for a in offered["Y2"].clashes] == ["L2"]

@@ -170,8 +170,10 @@ def leave_sheet_get(request, ref: str):
 class LeaveSheetLineIn(Schema):
     case: str = Field(max_length=64)
     cover: str | None = Field(None, max_length=64)
-    young_person_informed: bool | None = Field(None, description="Null: not answered yet")
-    notes: str = Field("", max_length=4000)
+    young_person_informed: bool | None = Field(
+        None, description="Null: not answered yet (a draft may leave it so; `submit` refuses it)")
+    # Null as GET gives it for a line with no notes, so that a sheet read can be sent back as it is.
+    notes: str | None = Field("", max_length=4000)
 
 
 class LeaveSheetIn(Schema):
@@ -187,7 +189,7 @@ def leave_sheet_put(request, ref: str, body: LeaveSheetIn):
     who = identity(request)
     absence = _absence_for(request, ref, edit=True)
     lines = [cover_services.LineEntry(case=ln.case, cover=ln.cover, young_person_informed=ln.young_person_informed,
-                                      notes=ln.notes) for ln in body.lines]
+                                      notes=ln.notes or "") for ln in body.lines]
     write = cover_services.leave_sheet_submit if body.submit else cover_services.leave_sheet_save
     write(absence=absence, lines=lines, seen=_seen(body.version), actor=f"{who.label} (API)")
     return _leave_sheet(absence)

@@ -20,7 +20,13 @@ from oversight.policy.leave_planning import cover_candidates
 from oversight.store.versions import StaleEdit
 from oversight.web.casework.buddies import me_as_staff
 from oversight.web.casework.display import KINDS, ORDERS, RISKS, long_day, moment_text, name_of, span_text
-from oversight.web.casework.forms import AbsenceRequestForm, LeaveSheetLineForm, show_service_errors
+from oversight.web.casework.forms import (
+    YES_NO_INITIAL,
+    YES_NO_SHOWN,
+    AbsenceRequestForm,
+    LeaveSheetLineForm,
+    show_service_errors,
+)
 from oversight.web.casework.home import url_or_none
 
 STALE = ("The leave sheet changed while you were editing it ({what}: in another window, or by someone "
@@ -151,7 +157,7 @@ def leave_sheet(request, ref: str):
             initial = {}
             if line is not None:
                 initial = {"cover": line.cover.ref if line.cover_id else "", "notes": line.notes or "",
-                           "young_person_informed": "yes" if line.young_person_informed else "no"}
+                           "young_person_informed": YES_NO_INITIAL[line.young_person_informed]}
             forms.append(LeaveSheetLineForm(data, initial=initial, candidates=choices, case_ref=case_ref))
         return forms
 
@@ -209,7 +215,7 @@ def leave_sheet(request, ref: str):
             "href": reverse("web:case", args=[f.case_ref]),
             "form": f,
             "cover": name_of(facts, line.cover.ref) if line and line.cover_id else "Nobody named",
-            "informed": ("Yes" if line.young_person_informed else "No") if line else "Not answered",
+            "informed": YES_NO_SHOWN[line.young_person_informed if line else None],
             "notes": (line.notes if line else "") or "None",
         })
     shown = [c for c in candidates if c.relation in ("buddy", "team")]

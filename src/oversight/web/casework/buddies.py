@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from oversight.accounts.permissions import cover_facts, local_now, page_policy, require_identity
 from oversight.cover import services
 from oversight.people.models import Staff
+from oversight.policy.cover import cannot_cover
 from oversight.policy.nominations import buddy_for, nomination_states
 from oversight.store.versions import StaleEdit
 from oversight.web.casework.display import ROLES, name_of
@@ -41,8 +42,10 @@ def buddies(request):
     facts = cover_facts(request, identity)
     states = nomination_states(facts, me.ref, today)
     taken = {s.nomination.buddy for s in states}
+    # Offered: whoever COV-BUDDY accepts as a buddy today and is not one already.
     colleagues = sorted(
-        (p for p in facts.staff if p.id != me.ref and p.is_practitioner and p.employed_on(today) and p.id not in taken),
+        (p for p in facts.staff
+         if p.id not in taken and cannot_cover(facts, p.id, today, for_staff=me.ref) is None),
         key=lambda p: (p.name, p.id),
     )
     form = NominateForm(colleagues=[(p.id, f"{p.name} – {_role(p).lower()}") for p in colleagues])

@@ -11,6 +11,9 @@ from oversight.web.forms import GovukDateField, GovukForm
 
 KIND_CHOICES = [("annual_leave", "Annual leave"), ("training", "Training"), ("other", "Other planned absence")]
 YES_NO = [("yes", "Yes"), ("no", "No")]
+# A stored answer as the radio buttons show it: None (not answered yet) selects neither.
+YES_NO_INITIAL = {True: "yes", False: "no", None: ""}
+YES_NO_SHOWN = {True: "Yes", False: "No", None: "Not answered"}
 
 
 def show_service_errors(form: forms.Form, invalid: ValidationError, fields: dict[str, str] | None = None) -> None:
@@ -23,13 +26,21 @@ def show_service_errors(form: forms.Form, invalid: ValidationError, fields: dict
             form.add_error(name if name in form.fields else None, message)
 
 
+class ColleagueField(forms.ChoiceField):
+    """A colleague chosen from the list offered. A colleague not on the list (the page was open while
+    it changed, or the request was made by hand) is passed to the service, which refuses it saying
+    why (the policy's reason: "You cannot be your own buddy"), rather than "Select a valid choice"."""
+
+    def valid_value(self, value) -> bool:
+        return True
+
+
 class NominateForm(GovukForm):
-    buddy = forms.ChoiceField(
+    buddy = ColleagueField(
         label="Colleague to nominate",
         help_text="An employed youth justice officer, support officer or specialist. They are asked after your "
         "other buddies. A colleague of another grade acts once a manager approves the pairing.",
-        error_messages={"required": "Select the colleague you want as your buddy",
-                        "invalid_choice": "Select the colleague you want as your buddy"},
+        error_messages={"required": "Select the colleague you want as your buddy"},
     )
 
     def __init__(self, *args, colleagues: list[tuple[str, str]], **kwargs):
@@ -69,7 +80,7 @@ class AbsenceRequestForm(GovukForm):
 class LeaveSheetLineForm(GovukForm):
     """One case on the leave sheet (prefix: the case's ref)."""
 
-    cover = forms.ChoiceField(label="Who will cover this case?", required=False)
+    cover = ColleagueField(label="Who will cover this case?", required=False)
     young_person_informed = forms.ChoiceField(
         label="Has the young person been told who to contact while you are away?",
         choices=YES_NO, widget=forms.RadioSelect, required=False,
