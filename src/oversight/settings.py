@@ -215,6 +215,8 @@ OVERSIGHT_MESSAGE_MAX_ATTEMPTS = int(os.environ.get("OVERSIGHT_MESSAGE_MAX_ATTEM
 # A task RUNNING longer than this is taken to be a dead worker's: put back at the worker's start and by
 # `oversight reminders` (oversight.ops.task_queue). Longer than any task takes; tasks are safe to run twice.
 OVERSIGHT_TASK_LEASE_MINUTES = int(os.environ.get("OVERSIGHT_TASK_LEASE_MINUTES", "30"))
+# The health check fails when a task has waited longer than this to be taken: no worker is taking tasks.
+OVERSIGHT_TASK_MAX_WAIT_MINUTES = int(os.environ.get("OVERSIGHT_TASK_MAX_WAIT_MINUTES", "15"))
 
 # --- Sign-in (docs/security.md) -------------------------------------------------------------------
 LOGIN_URL = "accounts:sign-in"

@@ -20,9 +20,12 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Case, Count, F, Min, Q, When
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
@@ -81,3 +84,34 @@ def tasks_recover(*, now: datetime | None = None) -> int:
                         task_path.rpartition(".")[2])
             count += 1
     return count
+
+
+@dataclass(frozen=True)
+class QueueState:
+    waiting: int  # ready to run now
+    failed: int
+    late: int  # ready to run for longer than OVERSIGHT_TASK_MAX_WAIT_MINUTES
+    oldest_wait: timedelta | None  # how long the longest-waiting task has been ready
+    stuck: int  # RUNNING for longer than the lease
+
+
+def queue_state(*, now: datetime | None = None) -> QueueState:
+    """Counts only, in one query: what the health check reports (never a task's arguments, which can
+    name a person)."""
+    from django_tasks_db.models import get_date_max
+
+    now = now or timezone.now()
+    asap = get_date_max()  # django-tasks-db's run_after for "as soon as a worker can"
+    ready = Q(status=READY) & (Q(run_after=asap) | Q(run_after__lte=now))
+    # A task waits from when it was queued or, if it was queued for later, from that moment.
+    waiting_since = Case(When(run_after=asap, then=F("enqueued_at")), default=Greatest("enqueued_at", "run_after"))
+    cutoff = now - timedelta(minutes=settings.OVERSIGHT_TASK_MAX_WAIT_MINUTES)
+    figures = _model().objects.aggregate(
+        waiting=Count("pk", filter=ready),
+        failed=Count("pk", filter=Q(status=FAILED)),
+        late=Count("pk", filter=ready & Q(enqueued_at__lte=cutoff) & (Q(run_after=asap) | Q(run_after__lte=cutoff))),
+        oldest=Min(waiting_since, filter=ready),
+        stuck=Count("pk", filter=Q(status=RUNNING, started_at__lte=now - lease())),
+    )
+    oldest = figures.pop("oldest")
+    return QueueState(**figures, oldest_wait=(now - oldest) if oldest else None)
