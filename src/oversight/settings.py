@@ -212,6 +212,11 @@ OVERSIGHT_NOTIFY_BASE_URL = os.environ.get("OVERSIGHT_NOTIFY_BASE_URL", "https:/
 OVERSIGHT_MESSAGE_LEASE_SECONDS = int(os.environ.get("OVERSIGHT_MESSAGE_LEASE_SECONDS", "600"))
 OVERSIGHT_MESSAGE_RETRY_SECONDS = int(os.environ.get("OVERSIGHT_MESSAGE_RETRY_SECONDS", "60"))
 OVERSIGHT_MESSAGE_MAX_ATTEMPTS = int(os.environ.get("OVERSIGHT_MESSAGE_MAX_ATTEMPTS", "8"))
+# A task RUNNING longer than this is taken to be a dead worker's: put back at the worker's start and by
+# `oversight reminders` (oversight.ops.task_queue). Longer than any task takes; tasks are safe to run twice.
+OVERSIGHT_TASK_LEASE_MINUTES = int(os.environ.get("OVERSIGHT_TASK_LEASE_MINUTES", "30"))
+# The health check fails when a task has waited longer than this to be taken: no worker is taking tasks.
+OVERSIGHT_TASK_MAX_WAIT_MINUTES = int(os.environ.get("OVERSIGHT_TASK_MAX_WAIT_MINUTES", "15"))
 
 # --- Sign-in (docs/security.md) -------------------------------------------------------------------
 LOGIN_URL = "accounts:sign-in"

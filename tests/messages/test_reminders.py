@@ -228,3 +228,30 @@ def test_stat_wednesday_is_queued_on_its_day(service, clock):
 
     assert StatWednesdayReport.objects.filter(service=service, day="2026-02-18").exists()
     assert run_day(service, clock("2026-02-19 06:00")).stat_wednesday is False
+
+
+def test_a_manager_with_a_record_due_within_24_hours_is_reminded_once(service, clock, smtp):
+    from oversight.people.models import Staff
+    from oversight.supervision.services import oversight_event_record
+
+    # D1 made a significant decision on E1 at 10:00 and has not written it up: due by 10:00 tomorrow.
+    held = clock("2026-02-18 10:00")
+    d1 = Staff.objects.get(service=service, ref="D1")
+    event = oversight_event_record(service=service, case=Case.objects.get(service=service, ref="E1"),
+                                   kind="management_decision", held=held, significant=True, notes="", by=d1,
+                                   actor="test")
+    run_day(service, clock("2026-02-18 12:00"))
+    run_queued_tasks()
+    reminders = Message.objects.filter(kind="record-due")
+    assert [(m.recipient_staff, m.case_ref, m.status) for m in reminders] == [("D1", "E1", "sent")]
+    sent = [m for m in smtp.messages if m["subject"].startswith("Record due")]
+    assert len(sent) == 1 and sent[0]["to"] == ["d1@example.org"]
+    assert sent[0]["subject"] == "Record due by Thu 19 February 2026 at 10:00: case E1"
+    assert "significant or urgent: 24 hours" in sent[0]["body"] and "REC-DEADLINE" in sent[0]["body"]
+    assert reminders.get().dedupe_key == f"record-due:{event.ref}:E1"
+
+    # The day's run again that afternoon (cron twice, a restart) does not remind D1 again.
+    run_day(service, clock("2026-02-18 16:00"))
+    run_queued_tasks()
+    assert Message.objects.filter(kind="record-due").count() == 1
+    assert len([m for m in smtp.messages if m["subject"].startswith("Record due")]) == 1

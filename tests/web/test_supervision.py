@@ -380,6 +380,29 @@ def test_a_marp_outcome_without_notes_is_due_and_a_practitioner_cannot_record_on
     assert ("REC-DEADLINE", "due", "E1", "E1", None) not in findings_now(service, "2026-02-18 12:00", "REC-DEADLINE")
 
 
+def test_a_case_audit_is_recorded_on_the_childs_file(service, clock, sign_in):
+    now = clock("2026-02-18 12:00")
+    before = findings_now(service, "2026-02-18 12:00", "REC-DEADLINE")
+    d1 = sign_in("D1")
+    page = d1.get("/cases/E3/oversight/new/?kind=audit")
+    assert page.status_code == 200 and "Record a case audit" in text(page)
+    response = d1.post("/cases/E3/oversight/new/?kind=audit", {
+        "kind": "audit", "held_date-day": "17", "held_date-month": "2", "held_date-year": "2026",
+        "held_time": "3pm", "notes": "Audit: assessment current, plan review overdue; booked for 24 February.",
+    })
+    assert response.status_code == 302
+    event = OversightEvent.objects.get()
+    assert (event.case.ref, event.kind, event.by.ref, event.significant) == ("E3", "audit", "D1", False)
+    assert event.held == datetime(2026, 2, 17, 15, 0, tzinfo=LONDON) and event.recorded == now
+    assert event.notes.startswith("Audit: assessment current")
+    trail = AuditEvent.objects.get(object_type="oversight_event", object_ref=event.ref)
+    assert (trail.action, trail.case_ref) == ("create", "E3") and "Case audit" in trail.summary
+    file = d1.get(response["Location"])
+    assert f"Case audit {event.ref} is recorded on the file of case E3." in text(file)
+    # Written with the audit: no record is left to write (without notes one would be due).
+    assert findings_now(service, "2026-02-18 12:00", "REC-DEADLINE") == before
+
+
 def test_amendments_keep_the_original_text(service, clock, sign_in):
     clock("2026-03-02 09:00")
     d1 = sign_in("D1")

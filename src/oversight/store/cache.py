@@ -104,6 +104,7 @@ def _findings(service: Service, as_of: datetime):
     if revision is None:
         return evaluate(facts, as_of), None, None, facts
     key = _key(service.pk, revision, day)
+    _drop_superseded(service.pk, day, key)
     findings, span = evaluate_with_span(facts, as_of)
     if span is not None:
         _set(key, (*span, tuple(findings)))
@@ -146,6 +147,32 @@ def _keep(key: str, entry: tuple) -> None:
         _local[key] = entry
         while len(_local) > LOCAL_KEPT:
             _local.popitem(last=False)
+
+
+# The key this process last computed for each service and day. Every read asks for the service's
+# current revision, so an entry under an earlier revision of the same day is never served again: it
+# is dropped when the new one is computed, rather than left until the cache is full. Without this,
+# each write to a service left about 120 KiB (the demo service's findings and owners, pickled) in
+# every worker's local memory cache, up to its 1,000 entries: the soak run's memory kept growing
+# (docs/operations.md). Bounded too: the services and days asked for most recently.
+LATEST_KEPT = 1000
+_latest: OrderedDict[tuple[int, str], str] = OrderedDict()
+
+
+def _drop_superseded(service_pk: int, day: str, key: str) -> None:
+    with _local_lock:
+        earlier = _latest.pop((service_pk, day), None)
+        _latest[(service_pk, day)] = key
+        while len(_latest) > LATEST_KEPT:
+            _latest.popitem(last=False)
+        if earlier is None or earlier == key:
+            return
+        for old in (earlier, earlier + ":owners"):
+            _local.pop(old, None)
+    try:
+        shared.delete_many([earlier, earlier + ":owners"])
+    except Exception:  # noqa: BLE001 - the shared cache down: the entries expire on their own
+        log.warning("findings cache unavailable: superseded entries not dropped", exc_info=True)
 
 
 def _aware(as_of: datetime, service: Service) -> datetime:

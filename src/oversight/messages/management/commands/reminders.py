@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from oversight.cli.common import choose_service, parse_moment
 from oversight.messages.services import messages_recover, reminders_run
+from oversight.ops.task_queue import tasks_recover
 from oversight.people.models import Service
 from oversight.policy.findings import Judgement
 from oversight.store.read import service_facts
@@ -28,6 +29,10 @@ class Command(BaseCommand):
                 f"{summary.already} already queued earlier, {summary.not_sent} logged as not sent"
                 + ("; Stat Wednesday report queued" if summary.stat_wednesday else "")
             )
+        # A task a dead worker left running (a Stat Wednesday report, a message) is queued again.
+        resumed = tasks_recover()
+        if resumed:
+            self.stdout.write(f"{resumed} tasks left running by a stopped worker queued again")
         recovered = messages_recover()
         if recovered:
             self.stdout.write(f"{recovered} unsent messages queued again")
