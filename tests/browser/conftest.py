@@ -218,6 +218,14 @@ def two_ways(new_session):
     return make
 
 
+def fill_date(page, legend: str, day: date) -> None:
+    """Fill in a GOV.UK date input (day, month, year) found by its legend."""
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))
+
+
 def screenshot(page, name: str) -> None:
     """A full-page screenshot into OVERSIGHT_BROWSER_SHOTS, when it is set (not part of the checks)."""
     if SHOTS:

@@ -15,7 +15,7 @@ from datetime import date
 
 import pytest
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import fill_date, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,13 +27,6 @@ def nav(session, name: str) -> None:
     """Follow a link of the service navigation, as a person would."""
     session.page.get_by_role("navigation", name="Menu").get_by_role("link", name=name, exact=True).click()
     session.page.wait_for_load_state("load")
-
-
-def fill_date(page, legend: str, day: date) -> None:
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(str(day.day))
-    group.get_by_label("Month").fill(str(day.month))
-    group.get_by_label("Year").fill(str(day.year))
 
 
 def findings_text(session) -> str:

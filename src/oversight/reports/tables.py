@@ -1,7 +1,8 @@
 """Tables as CSV and Excel: one column list drives both, so the two never disagree.
 
 Excel cells are typed (dates as dates, moments as date-times in the service's time zone, numbers as
-numbers), the header row is bold and frozen, and the sheet has an autofilter. CSV writes ISO 8601.
+numbers, percentages as fractions shown with a % format), the header row is bold and frozen, and the
+sheet has an autofilter. CSV writes ISO 8601, and percentages as the number of percent (66.7).
 Text that a spreadsheet would run as a formula (starting =, +, -, @) is made inert in both.
 """
 
@@ -20,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 DATE_FORMAT = "ddd d mmmm yyyy"
 DATETIME_FORMAT = "ddd d mmmm yyyy hh:mm"
+PERCENT_FORMAT = "0.0%"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -27,7 +29,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class Column:
     header: str
     value: Callable[[object], object]
-    kind: str = "text"  # text, date, datetime, number
+    kind: str = "text"  # text, date, datetime, number, percent (a value from 0 to 100)
     width: int = 16
 
 
@@ -80,6 +82,8 @@ def to_xlsx(sheets: Sequence[tuple[str, Sequence[Column], Iterable[object]]], tz
                     value = _local(value, tz).replace(tzinfo=None)  # Excel has no time zones: local time
                 elif c.kind == "date" and isinstance(value, datetime):
                     value = value.date()
+                elif c.kind == "percent" and value is not None:
+                    value = value / 100  # Excel's % format shows 0.667 as 66.7%
                 elif isinstance(value, str):
                     value = _inert(value)
                 values.append(value)
@@ -90,6 +94,8 @@ def to_xlsx(sheets: Sequence[tuple[str, Sequence[Column], Iterable[object]]], tz
                     cell.number_format = DATE_FORMAT
                 elif c.kind == "datetime":
                     cell.number_format = DATETIME_FORMAT
+                elif c.kind == "percent":
+                    cell.number_format = PERCENT_FORMAT
         for index, c in enumerate(columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = c.width
         sheet.freeze_panes = "A2"

@@ -8,11 +8,10 @@ document goes through case_for (which audits it with its lawful basis, or answer
 from __future__ import annotations
 
 from datetime import date
-from functools import wraps
 
 from django import forms
 from django.contrib import messages as flash
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -30,18 +29,13 @@ from oversight.reports import documents, ical
 from oversight.reports.models import CalendarFeed, StatWednesdayLine, StatWednesdayReport
 from oversight.reports.pdf import PDF_TYPE, render_pdf
 from oversight.reports.services import calendar_feed_for, calendar_feed_issue, calendar_feed_revoke
-from oversight.reports.tables import XLSX_TYPE, Column, to_csv, to_xlsx
+from oversight.reports.tables import XLSX_TYPE, Column, to_xlsx
 from oversight.store.read import service_facts
 from oversight.supervision.models import Supervision
 from oversight.web.forms import GovukForm
+from oversight.web.reports.downloads import BadFilters, bad_filters, download, table_download
 
 STATUSES = ("breach", "due", "warning")
-
-
-def _download(content, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _footer(identity, now) -> str:
@@ -86,23 +80,6 @@ class FindingsFilter(GovukForm):
         return findings
 
 
-class _BadFilters(Exception):
-    pass
-
-
-def _bad_filters(view):
-    """Answer 400 with the reason when an export's filters cannot be read."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except _BadFilters as bad:
-            return HttpResponseBadRequest(str(bad), content_type="text/plain; charset=utf-8")
-
-    return wrapped
-
-
 def _findings_table(request):
     identity = require_identity(request)
     now, _ = local_now(identity)
@@ -112,7 +89,7 @@ def _findings_table(request):
     if form.is_bound and not form.is_valid():
         # An export must not quietly drop a filter it cannot read (and so hold more rows than asked for).
         problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
-        raise _BadFilters(f"The export's filters are not valid ({problems}). "
+        raise BadFilters(f"The export's filters are not valid ({problems}). "
                           "Correct the address and try again.")
     findings = form.apply(evaluate(facts, now), judgement.facts, judgement.today)
     # As on the findings page: the detail sentence is for senior managers, not the performance team.
@@ -142,24 +119,23 @@ def _findings_table(request):
 
 @require_GET
 @page_policy("reports")
-@_bad_filters
+@bad_filters
 def findings_csv(request):
-    identity, now, columns, rows, filters = _findings_table(request)
-    audit.record(service=identity.service, actor=identity.label, action="export", object_type="findings",
-                 summary=f"Findings exported as CSV ({len(rows)} rows)", details={"filters": filters})
-    text = to_csv(columns, rows, now.tzinfo)
-    return _download(text.encode("utf-8-sig"), "text/csv; charset=utf-8", f"findings-{now:%Y-%m-%d}.csv")
+    return _findings_download(request, "csv")
 
 
 @require_GET
 @page_policy("reports")
-@_bad_filters
+@bad_filters
 def findings_xlsx(request):
+    return _findings_download(request, "xlsx")
+
+
+def _findings_download(request, fmt: str):
     identity, now, columns, rows, filters = _findings_table(request)
-    audit.record(service=identity.service, actor=identity.label, action="export", object_type="findings",
-                 summary=f"Findings exported as Excel ({len(rows)} rows)", details={"filters": filters})
-    content = to_xlsx([("Findings", columns, rows)], now.tzinfo)
-    return _download(content, XLSX_TYPE, f"findings-{now:%Y-%m-%d}.xlsx")
+    return table_download(identity=identity, fmt=fmt, what="Findings", object_type="findings",
+                          sheet="Findings", columns=columns, rows=rows, filters=filters,
+                          filename=f"findings-{now:%Y-%m-%d}", tz=now.tzinfo)
 
 
 # -- the reports page and Stat Wednesday -------------------------------------------------------------
@@ -260,7 +236,7 @@ def stat_wednesday_xlsx(request, day: str, team: str):
                  object_ref=f"{report.day.isoformat()}/{team}",
                  summary=f"Stat Wednesday {report.day.isoformat()} exported for team {team} ({len(rows)} lines)")
     content = to_xlsx([(f"Stat Wednesday {report.day:%d %b %Y}", columns, rows)], tz)
-    return _download(content, XLSX_TYPE, f"stat-wednesday-{report.day.isoformat()}-{team}.xlsx")
+    return download(content, XLSX_TYPE, f"stat-wednesday-{report.day.isoformat()}-{team}.xlsx")
 
 
 # -- printable documents -----------------------------------------------------------------------------------
@@ -311,7 +287,7 @@ def leave_sheet_pdf(request, ref: str):
         "doc": doc, "tz_name": identity.service.timezone, "service_name": identity.service.name,
         "title": f"Leave sheet {absence.ref}", "footer": _footer(identity, now),
     })
-    return _download(content, PDF_TYPE, f"leave-sheet-{absence.ref}.pdf")
+    return download(content, PDF_TYPE, f"leave-sheet-{absence.ref}.pdf")
 
 
 @require_GET
@@ -335,7 +311,7 @@ def supervision_pdf(request, ref: str):
         "doc": doc, "tz_name": identity.service.timezone, "service_name": identity.service.name,
         "title": f"Supervision record {session.ref}", "footer": _footer(identity, now),
     })
-    return _download(content, PDF_TYPE, f"supervision-{session.ref}.pdf")
+    return download(content, PDF_TYPE, f"supervision-{session.ref}.pdf")
 
 
 @require_GET
@@ -360,7 +336,7 @@ def timeline_pdf(request, ref: str):
         "service_name": identity.service.name, "title": f"Oversight timeline: case {case.ref}",
         "footer": _footer(identity, now),
     })
-    return _download(content, PDF_TYPE, f"timeline-{case.ref}.pdf")
+    return download(content, PDF_TYPE, f"timeline-{case.ref}.pdf")
 
 
 # -- the calendar feed -------------------------------------------------------------------------------------

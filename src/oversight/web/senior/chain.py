@@ -66,6 +66,21 @@ def _sort(level: list[ChainNode]) -> None:
         _sort(node.children)
 
 
+def walk(roots: list[ChainNode]) -> list[tuple[ChainNode, str | None, int]]:
+    """Every node as (node, its line manager in the tree, its level: 1 at the top), top first and each
+    subtree in full before the next sibling, as the page lists them."""
+    found: list[tuple[ChainNode, str | None, int]] = []
+
+    def visit(node: ChainNode, parent: str | None, level: int) -> None:
+        found.append((node, parent, level))
+        for child in node.children:
+            visit(child, node.staff, level + 1)
+
+    for root in roots:
+        visit(root, None, 1)
+    return found
+
+
 def broken_links(roots: list[ChainNode]) -> list[ChainNode]:
     """Every node where the chain breaks, top first."""
     found, stack = [], list(roots)

@@ -94,7 +94,7 @@ def reports_for(request) -> Reports:
     return Reports(identity=identity, now=now, today=today)
 
 
-def _key(month: tuple[int, int]) -> str:
+def month_key(month: tuple[int, int]) -> str:
     return f"{month[0]:04d}-{month[1]:02d}"
 
 
@@ -103,7 +103,7 @@ def _month_before(month: tuple[int, int], n: int = 1) -> tuple[int, int]:
     return (index // 12, index % 12 + 1)
 
 
-def _parse_month(text: str | None) -> tuple[int, int] | None:
+def parse_month(text: str | None) -> tuple[int, int] | None:
     match = MONTH.match(text or "")
     return (int(match.group(1)), int(match.group(2))) if match else None
 
@@ -121,20 +121,25 @@ class MonthForm(GovukForm):
     month = forms.ChoiceField(label="Month")
 
 
+def chain_month(r: Reports, asked: str | None) -> tuple[tuple[int, int], str]:
+    """The month the chain is shown for (last month when none is asked for) and, when the month asked
+    for cannot be shown, why."""
+    last_month = _month_before(r.current_month)
+    month = parse_month(asked) if asked else last_month
+    if month is None:
+        return last_month, f"“{asked}” is not a month: showing {month_text(month_key(last_month))}."
+    if month > r.current_month:
+        return last_month, f"{month_text(month_key(month))} has not started: showing {month_text(month_key(last_month))}."
+    return month, ""
+
+
 @page_policy("reports")
 def chain(request):
     r = reports_for(request)
-    last_month = _month_before(r.current_month)
-    asked = request.GET.get("month")
-    month = _parse_month(asked) if asked else last_month
-    problem = ""
-    if month is None:
-        problem, month = f"“{asked}” is not a month: showing {month_text(_key(last_month))}.", last_month
-    elif month > r.current_month:
-        problem, month = f"{month_text(_key(month))} has not started: showing {month_text(_key(last_month))}.", last_month
-    key = _key(month)
+    month, problem = chain_month(r, request.GET.get("month"))
+    key = month_key(month)
     form = MonthForm(initial={"month": key})
-    form.fields["month"].choices = [(_key(m), month_text(_key(m))) for m in r.months] or [(key, month_text(key))]
+    form.fields["month"].choices = [(month_key(m), month_text(month_key(m))) for m in r.months] or [(key, month_text(key))]
     if key not in dict(form.fields["month"].choices):
         form.fields["month"].choices.append((key, month_text(key)))
     rows = supervision_chain(r.facts, *month)
@@ -151,8 +156,9 @@ def chain(request):
             {"ref": n.staff, "name": name_of(r.facts, n.staff), "below": n.case_managers_below}
             for n in broken_links(roots)
         ],
-        "previous": f"?{urlencode({'month': _key(_month_before(month))})}",
-        "next": f"?{urlencode({'month': _key(_month_before(month, -1))})}" if month < r.current_month else "",
+        "previous": f"?{urlencode({'month': month_key(_month_before(month))})}",
+        "next": f"?{urlencode({'month': month_key(_month_before(month, -1))})}" if month < r.current_month else "",
+        "downloads": _downloads("chain", {"month": key}),
     }
     return render(request, "web/senior/chain.html", context)
 
@@ -170,10 +176,10 @@ def _node(facts: ServiceFacts, node, parent: str | None, month: tuple[int, int])
     label, colour = STATUS_TAGS[node.status]
     below = node.case_managers_below
     if node.status == BROKEN:
-        text = (f"No formal one-to-one from {name_of(facts, parent)} in {month_text(_key(month))}: the chain of "
+        text = (f"No formal one-to-one from {name_of(facts, parent)} in {month_text(month_key(month))}: the chain of "
                 f"supervision breaks here for {below} case manager{'s' if below != 1 else ''} below.")
     elif node.status == NOT_SUPERVISED:
-        text = f"No formal one-to-one in {month_text(_key(month))}."
+        text = f"No formal one-to-one in {month_text(month_key(month))}."
     elif node.status == TOP:
         text = "The top of the chain: supervised by nobody in the service."
     else:
@@ -212,13 +218,19 @@ MEASURES = (
 )
 
 
-@page_policy("reports")
-def compliance(request):
-    r = reports_for(request)
-    last_month = _month_before(r.current_month)
-    end = _parse_month(request.GET.get("to")) or last_month
-    start = _parse_month(request.GET.get("from")) or _month_before(end, 5)
-    problems = []
+@dataclass(frozen=True)
+class MonthRange:
+    start: tuple[int, int]
+    end: tuple[int, int]
+    problems: list[str]
+    cut: bool  # more months were asked for than are shown at once (MAX_MONTHS)
+
+
+def compliance_range(r: Reports, asked_from: str | None, asked_to: str | None) -> MonthRange:
+    """The months the overview shows: from ... to, by default the six months to last month."""
+    end = parse_month(asked_to) or _month_before(r.current_month)
+    start = parse_month(asked_from) or _month_before(end, 5)
+    problems, cut = [], False
     if end > r.current_month:
         problems.append("The end month has not started: showing up to this month.")
         end = r.current_month
@@ -228,19 +240,33 @@ def compliance(request):
     span = list(months_between(date(*start, 1), date(*end, 1)))
     if len(span) > MAX_MONTHS:
         problems.append(f"At most {MAX_MONTHS} months at once: showing the last {MAX_MONTHS}.")
-        start = span[-MAX_MONTHS]
-    choices = [(_key(m), month_text(_key(m))) for m in r.months]
-    for value in (start, end):
-        if _key(value) not in dict(choices):
-            choices.append((_key(value), month_text(_key(value))))
-    form = RangeForm(initial={"from": _key(start), "to": _key(end)}, choices=choices)
+        start, cut = span[-MAX_MONTHS], True
+    return MonthRange(start, end, problems, cut)
 
+
+def compliance_table(r: Reports, start: tuple[int, int], end: tuple[int, int]):
+    """The months shown (YYYY-MM), the teams in the order shown (the whole service first, then by team
+    manager's name, "no team manager above" last) and each (team, month)'s figures."""
     rows = compliance_overview(r.facts, r.now, start, end, r.findings)
     totals = service_totals(rows)
     months = [t.month for t in totals]
     teams = sorted({row.team for row in rows}, key=lambda t: (t == NO_TEAM, name_of(r.facts, t) if t != NO_TEAM else ""))
     by = {(row.team, row.month): row for row in rows} | {(t.team, t.month): t for t in totals}
-    order = [ALL_TEAMS, *teams]
+    return months, [ALL_TEAMS, *teams], by
+
+
+@page_policy("reports")
+def compliance(request):
+    r = reports_for(request)
+    shown = compliance_range(r, request.GET.get("from"), request.GET.get("to"))
+    start, end, problems = shown.start, shown.end, shown.problems
+    choices = [(month_key(m), month_text(month_key(m))) for m in r.months]
+    for value in (start, end):
+        if month_key(value) not in dict(choices):
+            choices.append((month_key(value), month_text(month_key(value))))
+    form = RangeForm(initial={"from": month_key(start), "to": month_key(end)}, choices=choices)
+
+    months, order, by = compliance_table(r, start, end)
     labels = [short_month(m) for m in months]
     sections = []
     for key, title, pct, part, whole, explain in MEASURES:
@@ -265,7 +291,7 @@ def compliance(request):
         "problems": problems,
         "months": [month_text(m) for m in months],
         "short_months": labels,
-        "range": f"{month_text(_key(start))} to {month_text(_key(end))}",
+        "range": f"{month_text(month_key(start))} to {month_text(month_key(end))}",
         "sections": sections,
         "gap_table": gap_table,
         "gap_chart": bar_chart(
@@ -275,6 +301,7 @@ def compliance(request):
             "child and working day), by month. The table that follows gives the figures by team.",
         ) if months else "",
         "includes_current": end == r.current_month,
+        "downloads": _downloads("compliance", {"from": month_key(start), "to": month_key(end)}),
     }
     return render(request, "web/senior/compliance.html", context)
 
@@ -362,6 +389,12 @@ def findings(request):
         "selected": selected,
     }
     return render(request, "web/senior/findings.html", context)
+
+
+def _downloads(page: str, query: dict[str, str]) -> list[tuple[str, str]]:
+    """The page's figures as CSV and as Excel, for exactly the months shown."""
+    return [(f"Download as {label}", f"{reverse(f'web:{page}-{fmt}')}?{urlencode(query)}")
+            for fmt, label in (("csv", "CSV"), ("xlsx", "Excel"))]
 
 
 def _url(name: str) -> str | None:
