@@ -19,6 +19,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+# The largest document or CSV file an import takes, through the page or the API (docs/imports.md).
+MAX_UPLOAD = 100 * 1024 * 1024
+
 MAX_AGE_SECONDS = 60 * 60
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 

@@ -9,12 +9,12 @@ from oversight.api.schemas import ImportReportOut
 from oversight.imports import csv_import as csv_importer
 from oversight.imports import exchange_import
 from oversight.imports.report import ImportRefused
+from oversight.imports.uploads import MAX_UPLOAD
 
 router = Router(tags=["imports"])
 # A whole service's document, as on the import page. A JSON body this large is over Django's
 # DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB, kept for every other route), so this route reads its body itself
 # (security.middleware.OWN_BODY leaves it unread).
-MAX_UPLOAD = 100 * 1024 * 1024
 TOO_LARGE = f"The document is larger than {MAX_UPLOAD // (1024 * 1024)} MB."
 
 

@@ -12,9 +12,9 @@ from oversight.accounts.permissions import page_policy, require_identity
 from oversight.audit import services as audit
 from oversight.imports import csv_import, exchange_import, uploads
 from oversight.imports.report import ImportRefused, ImportReport
+from oversight.imports.uploads import MAX_UPLOAD
 from oversight.web.forms import GovukForm
 
-MAX_UPLOAD = 100 * 1024 * 1024
 KINDS = [("exchange", "Exchange document (oversight-exchange/1 JSON): replaces the whole service"),
          ("csv", "CSV export of staff, reporting lines, cases and allocations: adds and updates")]
 
