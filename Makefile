@@ -37,8 +37,12 @@ venv install: $(VENV)/.installed
 migrate: install
 	$(OVERSIGHT) migrate --no-input -v 0
 
+# A demo database that holds records written in Oversight since the demo was loaded is kept as it is
+# (`oversight demo` refuses, with status 2, to load over them), and `make run` serves it.
 demo: migrate
-	$(OVERSIGHT) demo --seed $(SEED)
+	@$(OVERSIGHT) demo --seed $(SEED) || { status=$$?; [ $$status -eq 2 ] || exit $$status; \
+	  echo "make: serving the demo database as it is; the sign-ins are the ones printed when it was loaded"; \
+	  echo "      (password 'oversight-demo'; two-factor codes: $(OVERSIGHT) demo_code USERNAME)."; }
 
 run: demo
 	@echo "Serving Oversight at http://$(HOST)  (Ctrl+C to stop)"

@@ -62,7 +62,11 @@ class Command(BaseCommand):
             report = replace_service(facts, actor="command line: oversight demo", progress=progress)
         except InvalidDocument as invalid:  # records written in Oversight that the new demo would lose
             progress.finish()
-            raise bad_input(f"generated demo document: {invalid}") from None
+            raise bad_input(
+                f"the demo was not loaded again, so that nothing written in Oversight is lost: {invalid}\n"
+                "The database is unchanged. To start again from a fresh demo, remove the database first "
+                "(the SQLite default: rm -rf var/)."
+            ) from None
         progress.finish()
         totals = report.totals()
         open_cases = sum(1 for c in facts.cases if c.closed is None)
