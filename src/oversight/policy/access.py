@@ -275,13 +275,19 @@ def reads_case_narrative(facts: ServiceFacts, viewer: Viewer, day: date, *, line
     administrator flag on an account that is also a senior manager's does not take away what the
     senior role reads (docs/interpretations.md).
     """
+    return senior_or_above(facts, viewer, line_of, day)
+
+
+def senior_or_above(facts: ServiceFacts, viewer: Viewer, person_of: str | None, day: date) -> bool:
+    """Whether the viewer, employed on `day`, is a senior manager, or is `person_of` or one of their
+    managers then (`person_of` None: senior managers only). What reads a person's own listings."""
     me = viewer.staff
     person = facts.staff_by_id.get(me) if me else None
     if person is None or not person.employed_on(day):
         return False
     if person.role in SENIOR_ROLES:
         return True
-    return line_of is not None and (line_of == me or me in facts.managers_above(line_of, day))
+    return person_of is not None and (person_of == me or me in facts.managers_above(person_of, day))
 
 
 def everyone_below(facts: ServiceFacts, manager: str, day: date) -> set[str]:

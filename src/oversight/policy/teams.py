@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from oversight.policy.access import SENIOR_ROLES, Viewer
+from oversight.policy.access import Viewer, senior_or_above
 from oversight.policy.facts import ServiceFacts
 
 TEAM_MANAGER = "team_manager"
@@ -33,15 +33,7 @@ def may_see_team_report(facts: ServiceFacts, viewer: Viewer, team: str, day: dat
     performance team. The whole-service report (team "all") only for the last two."""
     if viewer.performance:
         return True
-    me = viewer.staff
-    person = facts.staff_by_id.get(me) if me else None
-    if person is None or not person.employed_on(day):
-        return False
-    if person.role in SENIOR_ROLES:
-        return True
-    if team in ("all", NO_TEAM):
-        return False
-    return team == me or me in facts.managers_above(team, day)
+    return senior_or_above(facts, viewer, None if team in ("all", NO_TEAM) else team, day)
 
 
 def team_of_finding(facts: ServiceFacts, finding, day: date) -> str | None:
