@@ -125,3 +125,21 @@ def test_a_record_not_written_in_oversight_still_follows_the_document(loaded, sm
     exported["supervisions"][0]["discussions"][0]["recorded"] = "2026-01-17T12:00"  # V1/E1: loaded, no notes
     out = run_command("load", str(write_document(exported, "corrected.json")))
     assert "0 added, 1 changed, 0 removed" in out
+
+
+def test_the_demo_is_not_loaded_again_over_a_record_written_in_oversight():
+    """`make run` on a later day loads the demo again: a record someone wrote while trying the demo keeps
+    the demo from loading (status 2, saying how to start afresh), and the database is as it was."""
+    call_command("demo", "--seed", "1", "--today", "2026-11-23", "--no-logins")
+    service = Service.objects.get(ref="DEMO")
+    record = Discussion.objects.filter(service=service, recorded__isnull=True).select_related("supervision").first()
+    record_write(service=service, text="Discussed the plan.", by=record.supervision.supervisor, actor="test",
+                 discussion=record, now=WRITTEN)
+    before = table_counts()
+    with pytest.raises(CommandError) as raised:
+        call_command("demo", "--seed", "1", "--today", "2026-11-24", "--no-logins")
+    assert raised.value.returncode == 2
+    assert "the demo was not loaded again, so that nothing written in Oversight is lost" in str(raised.value)
+    assert "rm -rf var/" in str(raised.value)
+    assert table_counts() == before
+    assert Discussion.objects.get(pk=record.pk).notes == "Discussed the plan."
