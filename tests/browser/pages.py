@@ -68,6 +68,7 @@ MANAGER = [
     # A case of a supervisee, where the manager records management oversight.
     Page("web:case", via=("web:supervision-prepare", "web:team-absence")),
     Page("web:oversight-new", via=("web:case",)),
+    Page("web:case-audit", via=("web:case",)),
 ]
 REPORTS = [
     Page("web:chain"), Page("web:compliance"), Page("web:findings"), Page("web:reports"),

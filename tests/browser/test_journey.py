@@ -117,8 +117,12 @@ def test_leave_cover_and_supervision_journey(new_session, clock, server):
     covering = new_session("buddy")
     nav(covering, "Cases I cover")
     table = covering.page.locator("main").inner_text()
-    assert f"You cover for {me.name}" not in table, table
-    assert not [case_ref for case_ref in case_refs if f"{case_ref}:" in table], table
+    today_part, _, covered_before = table.partition("Cases you covered before")
+    assert f"You cover for {me.name}" not in today_part, table
+    assert not [case_ref for case_ref in case_refs if f"{case_ref}:" in today_part], table
+    # What they covered stays as a read-only record, without the child's file.
+    for case_ref in case_refs:
+        assert f"Case {case_ref}: you covered for {me.name} (absence {absence_ref})" in covered_before, table
 
     # -- the line manager records a formal supervision of the whole caseload on one page --------------
     worker = new_session("casemanager")
