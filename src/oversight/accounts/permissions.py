@@ -66,19 +66,29 @@ def case_for(request, case_ref: str, *, act: bool = False, purpose: str = "viewe
         if case is not None
         else CaseAccess.denied(case_ref, "no such case in this service")
     )
-    if not access.allowed or (act and not access.can_act):
+    _audit_case_decision(
+        identity, case_ref, case, access, allowed=access.allowed and (access.can_act or not act),
+        object_type="case", action="change" if act else "view",
+        refused=f"Refused: {purpose} ({'act' if act else 'view'})", purpose=purpose,
+    )
+    return case, access
+
+
+def _audit_case_decision(identity, case_ref: str, case, access, *, allowed: bool, object_type: str,
+                         action: str, refused: str, purpose: str) -> None:
+    """Audit a decision about one case (its lawful basis either way); a refusal then answers 404, so that
+    a case one may not see and a case that does not exist look the same."""
+    if not allowed:
         audit.record(
-            service=identity.service, actor=identity.label, action="denied", object_type="case",
-            object_ref=case_ref[:200], case_ref=case_ref[:64] if case else "",
-            summary=f"Refused: {purpose} ({'act' if act else 'view'})", basis=access.basis,
+            service=identity.service, actor=identity.label, action="denied", object_type=object_type,
+            object_ref=case_ref[:200], case_ref=case_ref[:64] if case else "", summary=refused,
+            basis=access.basis,
         )
         raise Http404("No case found")
     audit.record(
-        service=identity.service, actor=identity.label, action="view" if not act else "change",
-        object_type="case", object_ref=case_ref, case_ref=case_ref, basis=access.basis,
-        summary=f"{identity.username} {purpose}",
+        service=identity.service, actor=identity.label, action=action, object_type=object_type,
+        object_ref=case_ref, case_ref=case_ref, basis=access.basis, summary=f"{identity.username} {purpose}",
     )
-    return case, access
 
 
 def case_audit_for(request, case_ref: str, *, purpose: str = "read the case's audit history") -> Case:
@@ -92,17 +102,8 @@ def case_audit_for(request, case_ref: str, *, purpose: str = "read the case's au
         if case is not None
         else CaseAccess.denied(case_ref, "no such case in this service")
     )
-    if not access.allowed:
-        audit.record(
-            service=identity.service, actor=identity.label, action="denied", object_type="case_audit",
-            object_ref=case_ref[:200], case_ref=case_ref[:64] if case else "",
-            summary=f"Refused: {purpose}", basis=access.basis,
-        )
-        raise Http404("No case found")
-    audit.record(
-        service=identity.service, actor=identity.label, action="view", object_type="case_audit",
-        object_ref=case_ref, case_ref=case_ref, basis=access.basis, summary=f"{identity.username} {purpose}",
-    )
+    _audit_case_decision(identity, case_ref, case, access, allowed=access.allowed, object_type="case_audit",
+                         action="view", refused=f"Refused: {purpose}", purpose=purpose)
     return case
 
 
