@@ -115,6 +115,8 @@ def bench_scale(scale: str, reuse: bool, skip_web: bool, web_seconds: int) -> di
         redis = ["--redis", REDIS] if REDIS else []
         # First as a fresh start (every worker reads the service on its first request), then warmed.
         out["web"] = measure(url, "web", "--seconds", str(web_seconds), *redis)
+        # A fresh start as deployed: `oversight keep_findings` starts with the web servers.
+        out["web-keeper"] = measure(url, "web", "--seconds", str(web_seconds), "--keeper", *redis)
         out["web-warm"] = measure(url, "web", "--seconds", str(web_seconds), "--warm", "8", *redis)
     return out
 
@@ -196,7 +198,7 @@ def table(results: dict) -> str:
             get(s, "floor-all" if s != "service" else "floor-service", r, "ratio")))
         row(f"floor {rule}, service: served/floor", "≤ 5", lambda s, r=rule: fmt(
             get(s, "floor-service", r, "ratio_served"), digits=3))
-    for run_, label in (("web", "fresh start"), ("web-warm", "warmed")):
+    for run_, label in (("web", "fresh start"), ("web-keeper", "fresh, keeper"), ("web-warm", "warmed")):
         urls = sorted({u for s in scales for u in (get(s, run_, "endpoints") or {}) if u not in ("Aggregated",)})
         for url in urls:
             row(f"(d) {url}, {label}: p50 / p95 ms, errors", "p95 ≤ 250, 0", lambda s, u=url, w=run_: (

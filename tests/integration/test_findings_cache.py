@@ -217,3 +217,51 @@ def test_findings_are_still_answered_when_the_shared_cache_is_down(service, sett
         from django.core.cache import cache as default
 
         cache.shared = default
+
+
+def test_a_request_waits_for_the_findings_another_worker_is_computing(service, monkeypatch):
+    """The first request to miss claims the entry; another worker asking meanwhile is served what the
+    first one kept, rather than reading and judging the whole service a second time."""
+    day = AS_OF.date().isoformat()
+    key = cache._key(service.pk, revisions.current(service.pk), day)
+    cache.shared.add(key + ":computing", "another worker")
+    computed_here = []
+    real = cache.evaluate_with_span
+    monkeypatch.setattr(cache, "evaluate_with_span", lambda facts, as_of: computed_here.append(as_of) or real(facts, as_of))
+
+    def other_worker_finishes():  # while this request waits, the claiming worker keeps its entry
+        findings, span = real(read.fresh_service_facts(service, True), AS_OF)
+        cache.shared.set(key, (*span, tuple(findings)))
+        cache.shared.delete(key + ":computing")
+
+    monkeypatch.setattr(cache, "_pause", other_worker_finishes)
+    assert cache.findings_at(service, AS_OF) == fresh(service, AS_OF)
+    assert computed_here == []
+
+
+def test_a_request_computes_itself_when_the_claiming_worker_never_finishes(service, monkeypatch):
+    day = AS_OF.date().isoformat()
+    key = cache._key(service.pk, revisions.current(service.pk), day)
+    cache.shared.add(key + ":computing", "a worker that was killed")
+    waits = []
+    monkeypatch.setattr(cache, "_pause", lambda: waits.append(1))
+    monkeypatch.setattr(cache, "WAIT_SECONDS", 0)
+    assert cache.findings_at(service, AS_OF) == fresh(service, AS_OF)
+    assert waits == [1]
+    assert cache.shared.get(key) is not None  # kept for the others
+
+
+def test_the_claim_is_given_up_when_computing_fails(service, monkeypatch):
+    """A computation that fails must not leave the others waiting for the claim to lapse."""
+    key = cache._key(service.pk, revisions.current(service.pk), AS_OF.date().isoformat())
+
+    def failing(facts, as_of):
+        raise RuntimeError("the rules failed")
+
+    monkeypatch.setattr(cache, "evaluate_with_span", failing)
+    with pytest.raises(RuntimeError):
+        cache.findings_at(service, AS_OF)
+    assert cache.shared.get(key + ":computing") is None
+    monkeypatch.undo()
+    assert cache.findings_at(service, AS_OF) == fresh(service, AS_OF)
+    assert cache.shared.get(key + ":computing") is None

@@ -25,7 +25,7 @@ def test_the_day_after_the_absence_the_buddy_sees_the_history_but_not_the_file(s
     y2 = sign_in("Y2")
     assert y2.get("/cases/E1/").status_code == 200  # covering: the file is open to them
     during = words(y2.get("/covering/"))
-    assert "You have covered no colleague’s cases for an absence that has ended." in during
+    assert "You have covered no colleague’s cases for an absence that has ended in the last 3 months." in during
     l1 = Absence.objects.get(service=service, ref="L1")
     absence_record_return(absence=l1, actual_last_day=date(2026, 2, 18), seen=snapshot(l1),
                           by=Staff.objects.get(service=service, ref="D1"), actor="test", on=date(2026, 2, 18))
@@ -47,5 +47,27 @@ def test_the_day_after_the_absence_the_buddy_sees_the_history_but_not_the_file(s
 def test_others_have_no_history_of_cover(service, clock, sign_in):
     clock("2026-02-19 09:00")
     for who in ("Y1", "D1", "SO1"):
-        assert "You have covered no colleague’s cases for an absence that has ended." in words(
-            sign_in(who).get("/covering/")), who
+        page = words(sign_in(who).get("/covering/"))
+        assert "You have covered no colleague’s cases for an absence that has ended in the last 3 months." in page, who
+        assert "Cover by the year the absence ended" not in page, who
+
+
+def test_older_cover_is_shown_by_the_year_the_absence_ended(service, clock, sign_in):
+    """Ten years of a buddy's cover are thousands of periods: the page shows the last three months,
+    and each earlier year on request."""
+    l1 = Absence.objects.get(service=service, ref="L1")
+    absence_record_return(absence=l1, actual_last_day=date(2026, 2, 18), seen=snapshot(l1),
+                          by=Staff.objects.get(service=service, ref="D1"), actor="test", on=date(2026, 2, 18))
+    clock("2026-06-01 09:00")
+    y2 = sign_in("Y2")
+    recent = words(y2.get("/covering/"))
+    assert "You have covered no colleague’s cases for an absence that has ended in the last 3 months." in recent
+    assert "Cover by the year the absence ended: 2026" in recent
+    assert 'href="/covering/?year=2026#covered-before"' in y2.get("/covering/").content.decode()
+
+    in_2026 = words(y2.get("/covering/?year=2026"))
+    assert "Absences that ended in 2026." in in_2026
+    assert "Case E1: you covered for Example Y1 (absence L1), Mon 16 February 2026 to Wed 18 February 2026" in in_2026
+    # A year with nothing, or not a year, shows the last three months.
+    for other in ("2019", "last", "-1"):
+        assert "Absences that ended in the last 3 months." in words(y2.get(f"/covering/?year={other}")), other

@@ -222,27 +222,22 @@ class PastCover:
     last: date
 
 
-def past_cover(facts: ServiceFacts, viewer: Viewer, today: date) -> list[PastCover]:
+def past_cover(
+    facts: ServiceFacts, viewer: Viewer, today: date, *, ended_in: tuple[date, date] | None = None
+) -> list[PastCover]:
     """The cover a person gave as a buddy or leave-sheet cover, for absences that ended before
     `today` (a return recorded), newest first: the read-only history the buddy policy leaves them
     once their access has ended ("only whilst their colleague is absent … and then read-only
-    history of what they did").
+    history of what they did"). `ended_in` (first, last day): only the absences that ended then.
 
     A period is the run of days on which `case_access` gave them the case as that absence's cover
     (not as its paired worker, duty or line manager), so the history shows exactly the access they
     had, and nothing of the case itself. An absence with no return recorded has not ended: its
     cover is still current ("Cases I cover")."""
-    me = viewer.staff
-    if me is None:
-        return []
-    buddy_of = {n.staff for n in facts.buddies if n.buddy == me}
     periods: list[PastCover] = []
-    for absence in facts.absences:
+    for absence in _ended_absences_covered(facts, viewer, today):
         last_day = absence.actual_last_day
-        if last_day is None or last_day >= today or absence.staff == me:
-            continue
-        sheet = facts.leave_sheet_by_absence.get(absence.id)
-        if absence.staff not in buddy_of and not (sheet and any(line.cover == me for line in sheet.lines)):
+        if ended_in is not None and not ended_in[0] <= last_day <= ended_in[1]:
             continue
         basis = f"cover for {absence.staff} during absence {absence.id}"
         cases = sorted({a.case for a in facts.allocations_by_staff.get(absence.staff, ())
@@ -260,6 +255,28 @@ def past_cover(facts: ServiceFacts, viewer: Viewer, today: date) -> list[PastCov
             if run:
                 periods.append(PastCover(case_id, absence.staff, absence.id, run[0], run[-1]))
     return sorted(periods, key=lambda p: (p.last, p.case, p.first), reverse=True)
+
+
+def past_cover_years(facts: ServiceFacts, viewer: Viewer, today: date) -> list[int]:
+    """The years, newest first, in which absences ended that the person was buddy or leave-sheet
+    cover for: where their earlier cover can be (`past_cover` with `ended_in` a year)."""
+    return sorted({a.actual_last_day.year for a in _ended_absences_covered(facts, viewer, today)}, reverse=True)
+
+
+def _ended_absences_covered(facts: ServiceFacts, viewer: Viewer, today: date):
+    """Colleagues' absences ended before `today` for which the person was a buddy of the absent
+    colleague or named on the leave sheet."""
+    me = viewer.staff
+    if me is None:
+        return
+    buddy_of = {n.staff for n in facts.buddies if n.buddy == me}
+    for absence in facts.absences:
+        last_day = absence.actual_last_day
+        if last_day is None or last_day >= today or absence.staff == me:
+            continue
+        sheet = facts.leave_sheet_by_absence.get(absence.id)
+        if absence.staff in buddy_of or (sheet and any(line.cover == me for line in sheet.lines)):
+            yield absence
 
 
 def reads_case_narrative(facts: ServiceFacts, viewer: Viewer, day: date, *, line_of: str | None = None) -> bool:

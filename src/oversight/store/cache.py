@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
+import time
 from collections import OrderedDict
+from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -65,22 +68,47 @@ def owners_and_facts(service: Service, as_of: datetime) -> tuple[tuple[Owned, ..
     """`ownership.owners` of the findings as of a moment (who acts on each, and where), kept like
     the findings: what the home page and the API filter for the person reading; and the facts
     without casework, as `findings_and_facts`."""
+    return _owners(service, as_of), read.service_facts(service, with_casework=False)
+
+
+def is_kept(service: Service, as_of: datetime) -> bool:
+    """Whether the findings and their owners as of the moment are kept for the service's current
+    revision (what `owners_and_facts` would serve without computing)."""
+    as_of = _aware(as_of, service)
+    revision = read.revision(service)
+    if revision is None:
+        return False
+    key = _key(service.pk, revision, as_of.astimezone(ZoneInfo(service.timezone)).date().isoformat())
+    return all(
+        entry is not None and entry[0] <= as_of < entry[1] for entry in (_get(key), _get(key + ":owners"))
+    )
+
+
+def keep(service: Service, as_of: datetime) -> None:
+    """Compute and keep the findings and their owners as of the moment, unless they are kept: what
+    the background keeper does (store/keeper.py), so that no person waits for them."""
+    _owners(service, as_of)
+
+
+def _owners(service: Service, as_of: datetime) -> tuple[Owned, ...]:
     findings, key, span, facts = _findings(service, as_of)
     as_of = _aware(as_of, service)
-    people = read.service_facts(service, with_casework=False)
     if key is None:
-        return ownership.owners(Judgement.at(facts, as_of), findings), people
+        return ownership.owners(Judgement.at(facts, as_of), findings)
     entry = _get(key + ":owners")
     if entry is not None:
         valid_from, valid_until, owned = entry
         if valid_from <= as_of < valid_until:
-            return owned, people
-    owned, owners_span = owners_with_span(facts or read.service_facts(service), as_of, findings)
-    if span is not None and owners_span is not None:
-        valid_from, valid_until = max(span[0], owners_span[0]), min(span[1], owners_span[1])
-        if valid_from <= as_of < valid_until:
-            _set(key + ":owners", (valid_from, valid_until, owned))
-    return owned, people
+            return owned
+    with _one_at_a_time(key + ":owners", as_of) as computed_elsewhere:
+        if computed_elsewhere is not None:
+            return computed_elsewhere[2]
+        owned, owners_span = owners_with_span(facts or read.service_facts(service), as_of, findings)
+        if span is not None and owners_span is not None:
+            valid_from, valid_until = max(span[0], owners_span[0]), min(span[1], owners_span[1])
+            if valid_from <= as_of < valid_until:
+                _set(key + ":owners", (valid_from, valid_until, owned))
+    return owned
 
 
 def _findings(service: Service, as_of: datetime):
@@ -100,15 +128,81 @@ def _findings(service: Service, as_of: datetime):
         valid_from, valid_until, findings = entry
         if valid_from <= as_of < valid_until:
             return list(findings), key, (valid_from, valid_until), None
-    revision, facts = read.snapshot(service)  # a write since is a newer revision: keep under that one
-    if revision is None:
-        return evaluate(facts, as_of), None, None, facts
-    key = _key(service.pk, revision, day)
-    _drop_superseded(service.pk, day, key)
-    findings, span = evaluate_with_span(facts, as_of)
-    if span is not None:
-        _set(key, (*span, tuple(findings)))
+    with _one_at_a_time(key, as_of) as computed_elsewhere:
+        if computed_elsewhere is not None:
+            valid_from, valid_until, findings = computed_elsewhere
+            return list(findings), key, (valid_from, valid_until), None
+        revision, facts = read.snapshot(service)  # a write since is a newer revision: keep under that one
+        if revision is None:
+            return evaluate(facts, as_of), None, None, facts
+        key = _key(service.pk, revision, day)
+        _drop_superseded(service.pk, day, key)
+        findings, span = evaluate_with_span(facts, as_of)
+        if span is not None:
+            _set(key, (*span, tuple(findings)))
     return findings, key, span, facts
+
+
+# One process computes an entry at a time. The first request to miss (after a write, at the start
+# of a day, after a release) claims the entry in the shared cache and computes it; the others wait
+# for it instead of each reading and judging the whole service at once. On two cores four workers
+# computing the same service together took about four times as long each (the fresh-start p95 of
+# docs/performance.md). A claim lapses after CLAIM_SECONDS, so a worker killed mid-computation
+# holds nobody up for long; a waiter gives up after WAIT_SECONDS and computes itself.
+CLAIM_SECONDS = 120
+WAIT_SECONDS = 60
+POLL_SECONDS = 0.05
+
+
+@contextmanager
+def _one_at_a_time(key: str, as_of: datetime):
+    """Yields the entry another process computed while this one waited (valid for `as_of`), or None:
+    compute it, holding the claim until the block ends."""
+    claim = key + ":computing"
+    try:
+        claimed = bool(shared.add(claim, os.getpid(), timeout=CLAIM_SECONDS))
+    except Exception:  # noqa: BLE001 - the shared cache down: compute, as on a miss
+        claimed = False
+    else:
+        if not claimed:
+            entry = _wait_for(key, claim, as_of)
+            if entry is not None:
+                yield entry
+                return
+    try:
+        yield None
+    finally:
+        if claimed:
+            try:
+                shared.delete(claim)
+            except Exception:  # noqa: BLE001 - the claim lapses on its own
+                log.warning("findings cache unavailable: claim left to lapse", exc_info=True)
+
+
+def _wait_for(key: str, claim: str, as_of: datetime):
+    """The entry under `key` once the process holding `claim` has kept it, if it holds for `as_of`;
+    None when that process stopped without keeping one for this moment, or after WAIT_SECONDS."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        _pause()
+        try:
+            entry = shared.get(key)
+            still_computing = entry is None and shared.get(claim) is not None
+            if entry is None and not still_computing:
+                entry = shared.get(key)  # kept and released between the two reads
+        except Exception:  # noqa: BLE001 - the shared cache down: compute
+            return None
+        if entry is not None:
+            if entry[0] <= as_of < entry[1]:
+                _keep(key, entry)
+                return entry
+            return None  # kept for other moments of the day: compute this one
+        if not still_computing or time.monotonic() >= deadline:
+            return None
+
+
+def _pause() -> None:
+    time.sleep(POLL_SECONDS)
 
 
 # The entries this process fetched or made last, unpickled: the key names the revision, the day and

@@ -4,9 +4,9 @@ Access control issue: a buddy or leave-sheet cover sees and acts on a colleague'
 days that colleague is absent, "and then read-only history of what they did".
 """
 
-from datetime import date
+from datetime import date, timedelta
 
-from oversight.policy.access import PastCover, Viewer, case_access, past_cover
+from oversight.policy.access import PastCover, Viewer, case_access, past_cover, past_cover_years
 from oversight.policy.facts import LeaveSheetLine
 
 from .test_access import AFTER, FIRST_DAY, LAST_DAY, service
@@ -47,3 +47,13 @@ def test_a_nomination_that_ended_midway_gives_only_the_days_it_was_in_force():
     facts = b.build()
     assert {(p.case, p.first, p.last) for p in past_cover(facts, Viewer(staff="Y2"), AFTER)} == {
         ("C1", FIRST_DAY, date(2026, 3, 10)), ("C2", FIRST_DAY, date(2026, 3, 10))}
+
+
+def test_the_history_can_be_asked_for_by_when_the_absence_ended():
+    facts = service().absence("L1", "Y1", FIRST_DAY, LAST_DAY).build()
+    viewer = Viewer(staff="Y2")
+    assert past_cover(facts, viewer, AFTER, ended_in=(LAST_DAY, LAST_DAY)) == past_cover(facts, viewer, AFTER)
+    assert past_cover(facts, viewer, AFTER, ended_in=(LAST_DAY + timedelta(days=1), AFTER)) == []
+    assert past_cover_years(facts, viewer, AFTER) == [LAST_DAY.year]
+    assert past_cover_years(facts, Viewer(staff="D1"), AFTER) == []
+    assert past_cover_years(facts, viewer, LAST_DAY) == []  # not ended before that day

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.shortcuts import render
@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from oversight.accounts.permissions import caseload_for, cover_facts, local_now, page_policy, require_identity
 from oversight.audit.history import entries_by
-from oversight.policy.access import past_cover
+from oversight.policy.access import past_cover, past_cover_years
 from oversight.policy.calendar import WorkingCalendar
 from oversight.policy.casefile import last_face_to_face, next_discussion_due
 from oversight.policy.cover import resolve_day
@@ -26,6 +26,10 @@ from oversight.web.casework.display import (
     span_text,
 )
 from oversight.web.casework.selectors import with_casework_of
+
+# "Cases you covered before" shows the absences that ended in the last three months, and any year
+# on request: ten years of a buddy's cover are thousands of periods, too many for one page.
+RECENT_COVER_DAYS = 92
 
 # The lawful bases (oversight.policy.access) on which a colleague's case is mine today only because
 # I cover it: a buddy or the leave sheet's cover while the case manager is absent, a temporary
@@ -121,9 +125,17 @@ def covering(request):
             _why(access[ref].basis, facts),
             f"{name_of(facts, answer.contact)} ({VIA_LABELS[str(answer.via)]})" if answer else "",
         ])
+    years = past_cover_years(facts, identity.viewer, today)
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and int(year) in years else None
+    ended_in = ((date(year, 1, 1), date(year, 12, 31)) if year is not None
+                else (today - timedelta(days=RECENT_COVER_DAYS), today))
     return render(request, "web/casework/covering.html", {
         "rows": rows,
-        "covered_before": _covered_before(identity, facts, today),
+        "covered_before": _covered_before(identity, facts, today, ended_in),
+        "covered_year": year,
+        "covered_years": [{"year": y, "href": f"{reverse('web:covering')}?year={y}#covered-before"} for y in years],
+        "recent_href": f"{reverse('web:covering')}#covered-before",
         "history_head": [{"text": "When"}, {"text": "What"}, {"text": "Summary"}],
         "today": long_day(today),
         "head": [
@@ -137,10 +149,11 @@ def covering(request):
     })
 
 
-def _covered_before(identity, facts, today) -> list[dict]:
-    """Cover I gave during absences that have ended, with what I did on each case while covering,
-    from my own audit entries: read-only, and without the child's file (policy.access.past_cover)."""
-    periods = past_cover(facts, identity.viewer, today)
+def _covered_before(identity, facts, today, ended_in) -> list[dict]:
+    """Cover I gave during absences that ended in `ended_in`, with what I did on each case while
+    covering, from my own audit entries: read-only, and without the child's file
+    (policy.access.past_cover)."""
+    periods = past_cover(facts, identity.viewer, today, ended_in=ended_in)
     if not periods:
         return []
     tz = ZoneInfo(identity.service.timezone)

@@ -27,8 +27,11 @@ def with_casework_of(
     def local(moment):
         return moment.astimezone(tz) if moment is not None else None
 
-    discussions = sup.Discussion.objects.filter(service=service, case__ref__in=case_refs)
-    events = sup.OversightEvent.objects.filter(service=service, case__ref__in=case_refs)
+    # The cases' ids first, through the service's (service, ref) index: filtering the casework by
+    # `case__ref` made PostgreSQL scan every service's cases (about 50 ms a table nationally).
+    case_ids = list(people.Case.objects.filter(service=service, ref__in=case_refs).values_list("pk", flat=True))
+    discussions = sup.Discussion.objects.filter(service=service, case_id__in=case_ids)
+    events = sup.OversightEvent.objects.filter(service=service, case_id__in=case_ids)
     if held_since is not None:
         discussions = discussions.filter(supervision__held__gte=held_since)
         events = events.filter(held__gte=held_since)
@@ -70,13 +73,13 @@ def with_casework_of(
     )
     contacts = tuple(
         f.Contact(case=c, day=d, kind=k)
-        for c, d, k in people.Contact.objects.filter(service=service, case__ref__in=case_refs).values_list(
+        for c, d, k in people.Contact.objects.filter(service=service, case_id__in=case_ids).values_list(
             "case__ref", "day", "kind"
         )
     )
     milestones = tuple(
         f.Milestone(case=c, kind=k, due=d, completed=co)
-        for c, k, d, co in people.Milestone.objects.filter(service=service, case__ref__in=case_refs).values_list(
+        for c, k, d, co in people.Milestone.objects.filter(service=service, case_id__in=case_ids).values_list(
             "case__ref", "kind", "due", "completed"
         )
     )
