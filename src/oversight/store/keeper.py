@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from django.db import close_old_connections
 from django.utils import timezone
 
 from oversight.people.models import Service
@@ -38,5 +37,4 @@ def keep_current(now: datetime | None = None, refs: list[str] | None = None) -> 
             computed.append(service.ref)
         except Exception:  # noqa: BLE001 - one service's failure must not starve the others
             log.exception("Findings of %s could not be computed", service.ref)
-            close_old_connections()
     return computed

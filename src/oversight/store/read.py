@@ -356,17 +356,20 @@ def _cover_facts_on(services, day) -> dict[str, f.ServiceFacts]:
         absence_refs[pk] = r
         absences[sid].append(f.Absence(id=r, staff=refs[s], kind=k, planned=p, first_day=fd,
                                        expected_last_day=ex, actual_last_day=ac))
+    # The sheets first, then their lines by sheet id: lines filtered through a join on the sheet's
+    # absence made PostgreSQL read every service's lines (2.4 million nationally: 0.18 s).
+    sheet_rows = list(cover.LeaveSheet.objects.filter(absence_id__in=list(absence_refs)).values_list(
+        "pk", "service_id", "absence_id", "submitted", "submitted_to_id"
+    ))
     lines: dict[int, list] = defaultdict(list)
     for sheet, c, cov, inf, notes in cover.LeaveSheetLine.objects.filter(
-        leave_sheet__absence_id__in=list(absence_refs)
+        leave_sheet_id__in=[row[0] for row in sheet_rows]
     ).values_list("leave_sheet_id", "case_id", "cover_id", "young_person_informed", "notes"):
         if c in case_refs:  # the lines about cases open that day: the only ones cover reads
             lines[sheet].append(f.LeaveSheetLine(case=case_refs[c], cover=ref(cov), young_person_informed=inf,
                                                  notes=notes))
     sheets: dict[int, list] = defaultdict(list)
-    for pk, sid, a, s, to in cover.LeaveSheet.objects.filter(absence_id__in=list(absence_refs)).values_list(
-        "pk", "service_id", "absence_id", "submitted", "submitted_to_id"
-    ):
+    for pk, sid, a, s, to in sheet_rows:
         sheets[sid].append(f.LeaveSheet(absence=absence_refs[a], submitted=s, submitted_to=ref(to),
                                         lines=tuple(sorted(lines[pk], key=lambda x: x.case))))
     duty: dict[int, list] = defaultdict(list)

@@ -6,6 +6,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
 
 from oversight.cli.common import bad_input
 from oversight.people.models import Service
@@ -44,3 +45,4 @@ class Command(BaseCommand):
                                   f"{time.monotonic() - started:.1f} s: {', '.join(computed)}")
             if options["once"] or stop.wait(options["interval"]):
                 return
+            close_old_connections()  # as after a request: a connection the database dropped is opened again
