@@ -248,7 +248,9 @@ def _resolved_key(facts: ServiceFacts, day: date, known_at: datetime | None) -> 
         return None
 
 
-def _resolve_day(facts: ServiceFacts, day: date, case_ids: list[str], known_at: datetime | None) -> list[CoverAnswer]:
+def _resolve_day(
+    facts: ServiceFacts, day: date, case_ids: list[str], known_at: datetime | None
+) -> list[CoverAnswer]:
     answers: list[CoverAnswer] = []
     to_duty: list[tuple[str, list[PassedOver]]] = []
     for case_id in sorted(case_ids):

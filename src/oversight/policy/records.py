@@ -58,16 +58,21 @@ def _all_needed_records(facts: ServiceFacts) -> tuple[list, list[NeededRecord], 
     if kept is not None:
         return kept
     session_records = [
-        NeededRecord(d.case, session, session.held, d.significant, session.supervisor, d.recorded, d.recorded_by)
+        NeededRecord(
+            d.case, session, session.held, d.significant, session.supervisor, d.recorded, d.recorded_by
+        )
         for session in sorted(facts.supervisions, key=lambda s: (s.held, s.id))
         if session.is_formal
         for d in session.discussions
     ]
     event_records = [
-        NeededRecord(event.case, event, event.held, event.significant, event.by, event.recorded, event.recorded_by)
+        NeededRecord(
+            event.case, event, event.held, event.significant, event.by, event.recorded, event.recorded_by
+        )
         for event in sorted(facts.oversight_events, key=lambda e: (e.held, e.id))
     ]
-    kept = ([r.held for r in session_records], session_records, [r.held for r in event_records], event_records)
+    session_held, event_held = [r.held for r in session_records], [r.held for r in event_records]
+    kept = (session_held, session_records, event_held, event_records)
     facts.__dict__["_needed_records"] = kept
     return kept
 
