@@ -2,7 +2,7 @@
 contact of each of their cases, and the cover gaps the rules find, before they happen.
 
 Nothing here judges anything again. Cover comes from `cover.resolve_day` with the leave sheets
-known at the as-of moment, and findings from `engine.evaluate` with the buddy policy's rules,
+known at the as-of moment, and findings from the buddy policy's rules (as `engine.evaluate` gives them),
 judged over exactly the board's days (the cover window is set to them). The board only places
 what those answer:
 - a case's gaps on a day come from its cover answer: nobody (a COV-CONTACT breach, or due ahead),
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from oversight.policy import engine, leave
+from oversight.policy import buddies, cover_checks, leave
 from oversight.policy.calendar import WorkingCalendar
 from oversight.policy.cover import COVERING_STEPS, CoverAnswer, Via, buddies_in_force, resolve_day
 from oversight.policy.facts import Absence, ServiceFacts, overlaps
@@ -33,6 +33,8 @@ DAY_RULES = frozenset({"COV-CONTACT", "COV-DUTY-LOAD", "COV-BUDDY-LOAD"})
 # Findings that describe how things stand at the as-of moment, with no deadline.
 STANDING_RULES = frozenset({"COV-BUDDY", "COV-GRADE", "COV-PAIRED"})
 LEAVE_RULES = frozenset({"COV-LEAVE-SHEET", "COV-INFORMED", "COV-REALLOCATE"})
+# Cover windows whose facts are kept on the facts they were made from (see _judged_over).
+JUDGED_OVER_KEPT = 8
 
 
 class Gap(StrEnum):
@@ -144,15 +146,36 @@ def cover_board(facts: ServiceFacts, as_of: datetime, people: Iterable[str], day
     wanted = set(people)
     judgement = Judgement.at(_judged_over(facts, as_of, days), as_of)
     facts, today = judgement.facts, judgement.today
-    findings = engine.evaluate(facts, judgement.as_of, modules=engine.COVER_MODULES) if days else []
     first, last = (days[0], days[-1]) if days else (today, today)
 
     absences = tuple(
         a for person in people for a in facts.absences_by_staff.get(person, ())
         if overlaps(a.first_day, a.actual_last_day, first, last)
     )
-    by_absence = {a.id: tuple(sorted(leave.absence_findings(judgement, a), key=Finding.sort_key)) for a in absences}
+    found_by_absence = {a.id: tuple(leave.absence_findings(judgement, a)) for a in absences}
+    by_absence = {ref: tuple(sorted(found, key=Finding.sort_key)) for ref, found in found_by_absence.items()}
     attached = {f for found in by_absence.values() for f in found}
+
+    # The cover of each day, resolved once: for the rules' cover window and for the cells.
+    answers_by_day: dict[date, list[CoverAnswer]] = {}
+
+    def answers_on(day: date) -> list[CoverAnswer]:
+        if day not in answers_by_day:
+            answers_by_day[day] = resolve_day(facts, day, known_at=judgement.as_of)
+        return answers_by_day[day]
+
+    # `engine.evaluate(facts, as_of, modules=engine.COVER_MODULES)` as far as the board shows it:
+    # of the leave rules' findings only those about the absences above are kept (`relevant`), so
+    # the leave rules are run for those absences alone rather than for every absence of ten years,
+    # in the order `leave.check` takes them, so that sorting places them exactly as it would.
+    findings = sorted(
+        [
+            *buddies.check(judgement),
+            *(f for a in sorted(absences, key=lambda a: (a.first_day, a.id)) for f in found_by_absence[a.id]),
+            *cover_checks.check(judgement, answers_on),
+        ],
+        key=Finding.sort_key,
+    ) if days else []
 
     overloads = {
         (f.subject, judgement.calendar.local_date(f.due)): f for f in findings if f.rule == "COV-DUTY-LOAD" and f.due
@@ -162,7 +185,7 @@ def cover_board(facts: ServiceFacts, as_of: datetime, people: Iterable[str], day
     board_cases: set[str] = {c for p in people for c in facts.open_cases_of(p, today)}
     duty_officers_of_people: set[tuple[str, date]] = set()
     for day in days:
-        answers = resolve_day(facts, day, known_at=judgement.as_of)
+        answers = answers_on(day)
         duty[day] = _duty_day(facts, day, answers, overloads)
         mine: dict[str, list[CaseDay]] = {p: [] for p in people}
         covering: dict[str, list[str]] = {p: [] for p in people}
@@ -207,12 +230,18 @@ def _judged_over(facts: ServiceFacts, as_of: datetime, days: tuple[date, ...]) -
         return facts
     calendar = WorkingCalendar(facts.service.holidays, facts.service.timezone, facts.settings.closure_days)
     today = calendar.local_date(as_of if as_of.tzinfo else as_of.replace(tzinfo=calendar.tz))
-    settings = replace(
-        facts.settings,
-        cover_lookback_days=max(0, (today - days[0]).days),
-        cover_lookahead_days=max(0, (days[-1] - today).days),
-    )
-    return replace(facts, service=replace(facts.service, settings=settings))
+    window = (max(0, (today - days[0]).days), max(0, (days[-1] - today).days))
+    # The same window asked again (every request for this week's board): the same facts, with the
+    # indexes they built (cover by day, absences, holdings ...) rather than building them anew.
+    kept: dict = facts.__dict__.setdefault("_judged_over", {})
+    judged = kept.get(window)
+    if judged is None:
+        settings = replace(facts.settings, cover_lookback_days=window[0], cover_lookahead_days=window[1])
+        judged = replace(facts, service=replace(facts.service, settings=settings))
+        while len(kept) >= JUDGED_OVER_KEPT:
+            kept.pop(next(iter(kept)), None)
+        kept[window] = judged
+    return judged
 
 
 def _case_day(facts: ServiceFacts, answer: CoverAnswer, overloads) -> CaseDay:

@@ -8,6 +8,7 @@ see why a child ended up with duty or with nobody.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -210,7 +211,46 @@ def resolve_day(
     case order, so that no officer takes more than their share (COV-DUTY-LOAD).
     """
     if case_ids is None:
-        case_ids = [c.id for c in facts.cases if c.open_on(day)]
+        key = _resolved_key(facts, day, known_at)
+        if key is None:
+            return _resolve_day(facts, day, [c.id for c in facts.cases if c.open_on(day)], known_at)
+        kept: dict = facts.__dict__.setdefault("_resolved_days", {})
+        answers = kept.get(key)
+        if answers is None:
+            answers = _resolve_day(facts, day, [c.id for c in facts.cases if c.open_on(day)], known_at)
+            try:
+                while len(kept) >= RESOLVED_DAYS_KEPT:
+                    kept.pop(next(iter(kept)), None)
+            except (RuntimeError, StopIteration):  # another thread changed it meanwhile: no matter
+                pass
+            kept[key] = answers
+        return list(answers)
+    return _resolve_day(facts, day, case_ids, known_at)
+
+
+# Whole days resolved, kept on the facts object (see _resolved_key): the cover board and the rules'
+# cover window ask for the same days of the same facts on every request.
+RESOLVED_DAYS_KEPT = 64
+
+
+def _resolved_key(facts: ServiceFacts, day: date, known_at: datetime | None) -> tuple | None:
+    """What a whole day's cover depends on besides the facts: the day, and which leave sheets are
+    known at `known_at` (the only use of the moment: resolve_case, step 3), that is how many were
+    submitted by then. None when it should not be kept: a moment that is not a plain datetime (the
+    watched as-of moment of policy/window.py must see its own comparisons), or one not comparable."""
+    if known_at is None:
+        return (day, None)
+    if type(known_at) is not datetime:
+        return None
+    try:
+        return (day, bisect_right(facts.leave_sheet_submissions, known_at))
+    except TypeError:
+        return None
+
+
+def _resolve_day(
+    facts: ServiceFacts, day: date, case_ids: list[str], known_at: datetime | None
+) -> list[CoverAnswer]:
     answers: list[CoverAnswer] = []
     to_duty: list[tuple[str, list[PassedOver]]] = []
     for case_id in sorted(case_ids):

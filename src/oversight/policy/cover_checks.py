@@ -8,7 +8,7 @@ seen, and the weeks ahead, so that gaps show before they happen.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 from oversight.policy.cover import COVERING_STEPS, CoverAnswer, Via, resolve_day
@@ -21,13 +21,15 @@ def cover_window(j: Judgement) -> list[date]:
     return list(j.calendar.working_days(first, last))
 
 
-def check(j: Judgement) -> Iterator[Finding]:
+def check(j: Judgement, answers_on: Callable[[date], list[CoverAnswer]] | None = None) -> Iterator[Finding]:
+    """The findings; `answers_on(day)`, when given, is `resolve_day(j.facts, day, known_at=j.as_of)`
+    already worked out by the caller (the cover board resolves the same days for its cells)."""
     yield from _paired(j)
     duty_runs: dict[str, list[list[date]]] = defaultdict(list)
     load_runs: dict[str, list[tuple[date, int]]] = defaultdict(list)
     days = cover_window(j)
     for day in days:
-        answers = resolve_day(j.facts, day, known_at=j.as_of)
+        answers = answers_on(day) if answers_on is not None else resolve_day(j.facts, day, known_at=j.as_of)
         yield from _contact_breaches(j, day, answers)
         yield from _duty_load(j, day, answers)
         for answer in answers:

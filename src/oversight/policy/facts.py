@@ -353,6 +353,12 @@ class ServiceFacts:
         return {s.absence: s for s in self.leave_sheets}
 
     @cached_property
+    def leave_sheet_submissions(self) -> list[datetime]:
+        """The moments leave sheets were submitted, in order: moments with as many of them at or
+        before them know the same leave sheets (what cover resolution reads of a moment)."""
+        return sorted(s.submitted for s in self.leave_sheets if s.submitted is not None)
+
+    @cached_property
     def cover_confirmations_by_absence(self) -> dict[str, list[CoverConfirmation]]:
         return _group(sorted(self.cover_confirmations, key=lambda c: c.confirmed), lambda c: c.absence)
 

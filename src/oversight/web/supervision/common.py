@@ -14,9 +14,9 @@ from oversight.accounts.permissions import local_now, require_identity
 from oversight.accounts.selectors import Identity
 from oversight.audit import services as audit
 from oversight.people.models import Staff
-from oversight.policy.engine import evaluate
 from oversight.policy.facts import MANAGER_ROLES, ServiceFacts, in_range
 from oversight.policy.findings import Finding, Judgement
+from oversight.store.cache import findings_at
 from oversight.store.read import service_facts
 
 _ATTR = "_oversight_supervision_page"
@@ -51,7 +51,9 @@ class Page:
 
     @cached_property
     def findings(self) -> list[Finding]:
-        return evaluate(self.facts, self.now)
+        # Kept per data revision (store/cache.py): exactly `evaluate(self.facts, self.now)`, since
+        # Judgement.at reads the facts as known on the day of `now` either way.
+        return findings_at(self.service, self.now)
 
     @cached_property
     def my_staff(self) -> Staff | None:
