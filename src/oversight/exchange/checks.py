@@ -46,8 +46,8 @@ def _nested(document: Row) -> Iterator[Row]:
     while stack:
         row = stack.pop()
         yield row
-        for field in row.layout.fields:
-            value = row.values.get(field.name)
+        for name in row.layout.nested:
+            value = row.values[name]
             if isinstance(value, Row):
                 stack.append(value)
             elif isinstance(value, list):
@@ -80,9 +80,11 @@ def _first_seen(
 
 def _key(*names: str) -> Callable[[Row], tuple | None]:
     def key(row: Row) -> tuple | None:
-        if not all(row.has(name) for name in names):
-            return None
-        return tuple(row.values[name] for name in names)
+        values = tuple(map(row.values.__getitem__, names))
+        for value in values:
+            if value is None or value is INVALID:
+                return None
+        return values
 
     return key
 
@@ -150,16 +152,22 @@ def _references(r: Reader, document: Row) -> None:
         "absence": _ids(document, "absences"),
     }
     for row in _nested(document):
-        for field in row.layout.fields:
-            ids = known.get(field.ref) if field.ref else None
-            if ids is None or not row.has(field.name):
-                continue
+        for field in row.layout.references:
+            ids = known.get(field.ref)
             value = row.values[field.name]
-            here = row.path(field.name)
-            for index, ref in enumerate(value) if isinstance(value, list) else [(None, value)]:
-                if ref not in ids:
-                    at = here if index is None else here.item(index)
-                    r.problem(at, f"{field.ref} {shown(ref)} does not exist")
+            if ids is None or value is None or value is INVALID:
+                continue
+            # The path is worked out only for a reference that does not exist.
+            if isinstance(value, list):
+                for index, ref in enumerate(value):
+                    if ref not in ids:
+                        r.problem(row.path(field.name).item(index), _unknown(field.ref, ref))
+            elif value not in ids:
+                r.problem(row.path(field.name), _unknown(field.ref, value))
+
+
+def _unknown(what: str, ref: str) -> str:
+    return f"{what} {shown(ref)} does not exist"
 
 
 # -- ranges --------------------------------------------------------------------------------

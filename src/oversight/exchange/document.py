@@ -16,6 +16,7 @@ import os
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from oversight.collector import collector_paused
 from oversight.exchange.checks import check_document
 from oversight.exchange.layout import DOCUMENT, FORMAT, LISTS, Row, read_record
 from oversight.exchange.problems import ROOT, InvalidDocument, Problem, described
@@ -35,14 +36,17 @@ __all__ = [
 
 def parse_document(data: object) -> ServiceFacts:
     """Check a decoded `oversight-exchange/1` document and return the facts it describes."""
-    r = Reader()
-    document = read_record(r, data, ROOT, DOCUMENT)
-    if isinstance(document, Row):
-        # The checks across records use only the values read without problem, so they run on
-        # a flawed document too and every problem is reported at once.
-        check_document(r, document)
-    r.problems.raise_if_any()
-    return DOCUMENT.build(document)
+    # The rows as read and then the facts are millions of objects for a large service, in no
+    # cycle: the cyclic collector would only walk them again and again (oversight/collector.py).
+    with collector_paused():
+        r = Reader()
+        document = read_record(r, data, ROOT, DOCUMENT)
+        if isinstance(document, Row):
+            # The checks across records use only the values read without problem, so they run on
+            # a flawed document too and every problem is reported at once.
+            check_document(r, document)
+        r.problems.raise_if_any()
+        return DOCUMENT.build(document)
 
 
 def to_document(facts: ServiceFacts) -> dict[str, Any]:

@@ -7,7 +7,11 @@ kind of each value, whether it is required, the facts attribute it fills, and wh
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass
+from datetime import date, datetime
+from functools import cached_property
+from operator import attrgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -67,17 +71,52 @@ class Layout:
     fields: tuple[Field, ...]
     order: tuple[str, ...] = ()  # facts attributes giving the natural order of a list
 
+    # What reading, checking and building need of the fields, worked out once per layout rather
+    # than once per record (a large service's document holds a quarter of a million records).
+    @cached_property
+    def ranks(self) -> dict[str, int]:
+        return {field.name: rank for rank, field in enumerate(self.fields)}
+
+    @cached_property
+    def readers(self) -> tuple[tuple[str, int, bool, Callable[..., Any]], ...]:
+        """(key, rank, required, read) of each field, in order."""
+        return tuple(
+            (field.name, rank, field.required, field.kind.read) for rank, field in enumerate(self.fields)
+        )
+
+    @cached_property
+    def builders(self) -> tuple[tuple[str, str, Any, Callable[[Any], Any] | None], ...]:
+        """(key, facts attribute, default, build or None) of each field the facts hold."""
+        return tuple(
+            (field.name, field.target, field.default, field.kind.builder)
+            for field in self.fields
+            if field.target is not None
+        )
+
+    @cached_property
+    def references(self) -> tuple[Field, ...]:
+        """The fields holding ids of other records."""
+        return tuple(field for field in self.fields if field.ref)
+
+    @cached_property
+    def nested(self) -> tuple[str, ...]:
+        """The keys holding a record or a list of records."""
+        return tuple(field.name for field in self.fields if field.kind.holds_records)
+
     def rank(self, name: str) -> int:
-        return next(i for i, field in enumerate(self.fields) if field.name == name)
+        return self.ranks[name]
 
     def build(self, row: Row) -> Any:
-        values = {}
-        for field in self.fields:
-            if field.target is None:
-                continue
-            value = row.values[field.name]
-            values[field.target] = field.default if value is None else field.kind.build(value)
-        return self.makes(**values)
+        values = row.values
+        built = {}
+        for name, target, default, build in self.builders:
+            value = values[name]
+            if value is None:
+                value = default
+            elif build is not None:
+                value = build(value)
+            built[target] = value
+        return self.makes(**built)
 
     def render(self, record: Any, tz: ZoneInfo) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -103,7 +142,7 @@ class Row:
     values: dict[str, Any]
 
     def path(self, name: str) -> Path:
-        return self.at.key(name, self.layout.rank(name))
+        return self.at.key(name, self.layout.ranks[name])
 
     def has(self, name: str) -> bool:
         """Whether the key holds a usable value (present, not null, and read without problem)."""
@@ -124,20 +163,20 @@ def read_record(r: Reader, value: Any, at: Path, layout: Layout) -> Row | Any:
     if not isinstance(value, dict):
         return r.problem(at, f"must be an object, not {described(value)}")
     repeated_keys(r, value, at)
-    names = {field.name for field in layout.fields}
-    for key in value:
-        if key not in names:
-            r.problem(at, f"unknown key {shown(key)}")
+    ranks = layout.ranks
+    if not ranks.keys() >= value.keys():  # some key is unknown (the set test is the quick one)
+        for key in value:
+            if key not in ranks:
+                r.problem(at, f"unknown key {shown(key)}")
     values: dict[str, Any] = {}
-    for rank, field in enumerate(layout.fields):
-        here = at.key(field.name, rank)
-        raw = value.get(field.name, _MISSING)
+    for name, rank, required, read in layout.readers:
+        raw = value.get(name, _MISSING)
         if raw is _MISSING or raw is None:
-            if field.required:
-                r.problem(here, "is required" if raw is _MISSING else "must not be null")
-            values[field.name] = INVALID if field.required else None
+            if required:
+                r.problem(at.key(name, rank), "is required" if raw is _MISSING else "must not be null")
+            values[name] = INVALID if required else None
         else:
-            values[field.name] = field.kind.read(r, raw, here)
+            values[name] = read(r, raw, at.key(name, rank))
     return Row(at, layout, values)
 
 
@@ -146,6 +185,7 @@ def record(layout: Layout) -> Kind:
         read=lambda r, value, at: read_record(r, value, at, layout),
         build=layout.build,
         write=layout.render,
+        holds_records=True,
     )
 
 
@@ -166,7 +206,7 @@ def records(layout: Layout) -> Kind:
     def write(items: Any, tz: ZoneInfo) -> list:
         return [layout.render(item, tz) for item in in_order(layout, items)]
 
-    return Kind(read, build, write)
+    return Kind(read, build, write, holds_records=True)
 
 
 def in_order(layout: Layout, items) -> list:
@@ -174,12 +214,20 @@ def in_order(layout: Layout, items) -> list:
     (as they are in any valid document) they decide the order, and the whole record is not needed."""
     items = list(items)
     if layout.order:
-        order = layout.order
-        keys = [tuple(sortable(getattr(item, name)) for name in order) for item in items]
+        natural_of = attrgetter(*layout.order)
+        if len(layout.order) == 1:  # attrgetter of one name gives the value, not a tuple
+            keys = [(sortable(natural_of(item)),) for item in items]
+        else:
+            keys = [tuple(map(sortable, natural_of(item))) for item in items]
         if len(set(keys)) == len(keys):
             ranked = sorted(range(len(items)), key=keys.__getitem__)
             return [items[i] for i in ranked]
     return sorted(items, key=layout.sort_key)
+
+
+# Values that sort as they are, told by their exact type before the slower tests they would fail
+# (a date or a moment is part of the natural key of most lists).
+_AS_THEY_ARE = frozenset({bool, int, date, datetime})
 
 
 def sortable(value: Any) -> tuple:
@@ -188,11 +236,13 @@ def sortable(value: Any) -> tuple:
         return (0,)
     if isinstance(value, str):
         return (1, natural(value))
+    if type(value) in _AS_THEY_ARE:
+        return (1, value)  # an aware datetime compares as an instant
     if isinstance(value, tuple):
         return (1, tuple(sortable(item) for item in value))
     if is_dataclass(value):
         return (1, tuple(sortable(getattr(value, field.name)) for field in fields(value)))
-    return (1, value)  # bool, int, date, or an aware datetime (compared as instants)
+    return (1, value)  # any other value that compares as it is
 
 
 # -- the records ---------------------------------------------------------------------------

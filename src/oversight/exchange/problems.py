@@ -37,22 +37,54 @@ class InvalidDocument(Exception):
         return "\n".join(lines)
 
 
-@dataclass(frozen=True, slots=True)
+_INDEX = object()  # the step of a list item, as opposed to an object's key
+
+
 class Path:
     """A place in the document: the text users see, and a key that sorts problems in document order.
 
     The sort key has one number per step: a list index, or the rank of a key in the layout of its
     object (EXCHANGE.md order; unknown keys after the known ones, in the order they were written).
+
+    A path is made for every value read (over a million for a large service) and almost none is
+    ever reported, so a step holds only its parent, its key and its number: the text and the sort
+    key are spelled out when a problem asks for them, not when the path is made.
     """
 
-    text: str = "$"
-    order: tuple[int, ...] = ()
+    __slots__ = ("_parent", "_name", "_number")
+
+    def __init__(self, parent: Path | None = None, name: object = _INDEX, number: int = 0) -> None:
+        self._parent = parent  # None for the root, `$`
+        self._name = name  # the key, or _INDEX for a list item
+        self._number = number  # the key's rank, or the item's index
 
     def key(self, name: object, rank: int) -> Path:
-        return Path(self.text + _step(str(name)), (*self.order, rank))
+        return Path(self, name, rank)
 
     def item(self, index: int) -> Path:
-        return Path(f"{self.text}[{index}]", (*self.order, index))
+        return Path(self, _INDEX, index)
+
+    @property
+    def text(self) -> str:
+        if self._parent is None:
+            return "$"
+        step = f"[{self._number}]" if self._name is _INDEX else _step(str(self._name))
+        return self._parent.text + step
+
+    @property
+    def order(self) -> tuple[int, ...]:
+        return () if self._parent is None else (*self._parent.order, self._number)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Path):
+            return NotImplemented
+        return (self.text, self.order) == (other.text, other.order)
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.order))
+
+    def __repr__(self) -> str:
+        return f"Path({self.text!r}, {self.order!r})"
 
     def __str__(self) -> str:
         return self.text

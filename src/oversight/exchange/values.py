@@ -55,11 +55,19 @@ class Kind:
     read: Callable[[Reader, Any, Path], Any]
     build: Callable[[Any], Any] = _same
     write: Callable[[Any, ZoneInfo], Any] = _written
+    holds_records: bool = False  # a record or a list of them (layout.record and layout.records)
+
+    @property
+    def builder(self) -> Callable[[Any], Any] | None:
+        """`build`, or None when the facts hold the value as read, so building need not call it."""
+        return None if self.build is _same else self.build
 
 
 def repeated_keys(r: Reader, value: dict, at: Path) -> None:
     """Report keys written twice in one object. Python's JSON decoder keeps only the last, so
     `load_json_file` marks them on the objects it makes (see `document.JsonObject`)."""
+    if type(value) is dict:  # decoded without that hook (a plain dict cannot hold a key twice)
+        return
     for key in getattr(value, "repeated_keys", ()):
         r.problem(at, f"key {shown(key)} appears more than once")
 

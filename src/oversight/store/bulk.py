@@ -21,6 +21,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from oversight.audit import services as audit
+from oversight.collector import collector_paused
 from oversight.cover import models as cover
 from oversight.people import models as people
 from oversight.policy import facts as f
@@ -64,7 +65,11 @@ def bulk_load_service(facts: f.ServiceFacts, *, actor: str, progress: Progress |
                 # skipped for the COPY and every key of the service is then checked set-wise.
                 cursor.execute("SET LOCAL session_replication_role = replica")
             copier = _Copier(cursor.cursor, service.pk, report, progress)
-            copier.write(facts)
+            # Making a row for each of the facts starts the cyclic collector over and over, and its
+            # full passes walk every live object (the facts among them) to free nothing
+            # (oversight/collector.py).
+            with collector_paused():
+                copier.write(facts)
             if trusted:
                 cursor.execute("SET LOCAL session_replication_role = origin")
                 copier.check_references()

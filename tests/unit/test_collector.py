@@ -1,0 +1,42 @@
+"""`collector_paused` turns the cyclic garbage collector off for a block and puts it back as it was."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from oversight.collector import collector_paused
+
+
+@pytest.fixture(autouse=True)
+def _collector_on_afterwards():
+    yield
+    gc.enable()
+
+
+def test_off_inside_and_on_again_after():
+    gc.enable()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_on_again_after_an_exception():
+    gc.enable()
+    with pytest.raises(ValueError), collector_paused():
+        raise ValueError("stop")
+    assert gc.isenabled()
+
+
+def test_left_off_when_it_was_off_and_nested_uses_keep_it_off():
+    gc.enable()
+    with collector_paused():
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer block turned it off: it turns it on
+    assert gc.isenabled()
+    gc.disable()
+    with collector_paused():
+        pass
+    assert not gc.isenabled()
