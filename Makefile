@@ -62,7 +62,7 @@ test-postgres: install
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -p no:cacheprovider
 
 # Benchmarks (not part of `make test`): each scale is generated and loaded into a throw-away
-# PostgreSQL database, measured, and the table printed; figures in benchmarks/results/. About 45 minutes.
+# PostgreSQL database, measured, and the table printed; figures in benchmarks/results/. About 25 minutes on a quiet 2-core machine.
 SCALES    ?= service region national
 bench: install
 	@bash scripts/ensure-postgres.sh
