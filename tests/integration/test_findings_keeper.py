@@ -79,3 +79,19 @@ def test_the_command_runs_once_and_refuses_a_bad_interval(service, capsys):
         call_command("keep_findings", "--once", "--interval", "0")
     with pytest.raises(CommandError, match="no service with id NOPE"):
         call_command("keep_findings", "--once", "--service", "NOPE")
+
+
+def test_a_pass_stops_between_services_when_asked(service, tmp_path):
+    """SIGTERM ends the keeper after the service in hand, not after a national pass of minutes."""
+    document = json.loads(EXAMPLE.read_text())
+    document["service"]["id"] = "EX2"
+    (tmp_path / "second.json").write_text(json.dumps(document))
+    call_command("load", str(tmp_path / "second.json"))
+    asked = []
+
+    def stop_after_the_first():
+        asked.append(1)
+        return len(asked) > 1
+
+    assert keeper.keep_current(NOW, stopping=stop_after_the_first) == ["EX"]
+    assert not cache.is_kept(Service.objects.get(ref="EX2"), NOW)

@@ -12,6 +12,7 @@ the cache is shared (REDIS_URL): a process's own memory serves nobody else.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from django.utils import timezone
@@ -22,14 +23,19 @@ from oversight.store import cache
 log = logging.getLogger(__name__)
 
 
-def keep_current(now: datetime | None = None, refs: list[str] | None = None) -> list[str]:
+def keep_current(
+    now: datetime | None = None, refs: list[str] | None = None, stopping: Callable[[], bool] = lambda: False
+) -> list[str]:
     """Compute and keep the findings (and who acts on each) as of now for every service (or those
     named) whose entry is missing or no longer holds; the refs of those computed. A service that
-    fails is logged and the others are still kept."""
+    fails is logged and the others are still kept. `stopping` is asked before each service, so that
+    a pass over many services ends soon after it says so (a national pass takes minutes)."""
     now = now or timezone.now()
     computed = []
     services = Service.objects.order_by("ref")
     for service in services.filter(ref__in=refs) if refs else services:
+        if stopping():
+            break
         try:
             if cache.is_kept(service, now):
                 continue
