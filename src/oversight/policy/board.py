@@ -233,15 +233,9 @@ def _judged_over(facts: ServiceFacts, as_of: datetime, days: tuple[date, ...]) -
     window = (max(0, (today - days[0]).days), max(0, (days[-1] - today).days))
     # The same window asked again (every request for this week's board): the same facts, with the
     # indexes they built (cover by day, absences, holdings ...) rather than building them anew.
-    kept: dict = facts.__dict__.setdefault("_judged_over", {})
-    judged = kept.get(window)
-    if judged is None:
-        settings = replace(facts.settings, cover_lookback_days=window[0], cover_lookahead_days=window[1])
-        judged = replace(facts, service=replace(facts.service, settings=settings))
-        while len(kept) >= JUDGED_OVER_KEPT:
-            kept.pop(next(iter(kept)), None)
-        kept[window] = judged
-    return judged
+    settings = replace(facts.settings, cover_lookback_days=window[0], cover_lookahead_days=window[1])
+    return facts.kept("judged_over", window, lambda: replace(facts, service=replace(facts.service, settings=settings)),
+                      limit=JUDGED_OVER_KEPT)
 
 
 def _case_day(facts: ServiceFacts, answer: CoverAnswer, overloads) -> CaseDay:

@@ -214,16 +214,11 @@ def resolve_day(
         key = _resolved_key(facts, day, known_at)
         if key is None:
             return _resolve_day(facts, day, [c.id for c in facts.cases if c.open_on(day)], known_at)
-        kept: dict = facts.__dict__.setdefault("_resolved_days", {})
-        answers = kept.get(key)
-        if answers is None:
-            answers = _resolve_day(facts, day, [c.id for c in facts.cases if c.open_on(day)], known_at)
-            try:
-                while len(kept) >= RESOLVED_DAYS_KEPT:
-                    kept.pop(next(iter(kept)), None)
-            except (RuntimeError, StopIteration):  # another thread changed it meanwhile: no matter
-                pass
-            kept[key] = answers
+        answers = facts.kept(
+            "resolved_days", key,
+            lambda: _resolve_day(facts, day, [c.id for c in facts.cases if c.open_on(day)], known_at),
+            limit=RESOLVED_DAYS_KEPT,
+        )
         return list(answers)
     return _resolve_day(facts, day, case_ids, known_at)
 

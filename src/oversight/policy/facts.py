@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
+from typing import TypeVar
 
 from oversight.policy.settings import PolicySettings
+
+T = TypeVar("T")
 
 PRACTITIONER_ROLES = frozenset({"youth_justice_officer", "support_officer", "specialist"})
 MANAGER_ROLES = (
@@ -295,23 +299,41 @@ class ServiceFacts:
     def settings(self) -> PolicySettings:
         return self.service.settings
 
+    def kept(self, name: str, key: Hashable, make: Callable[[], T], limit: int = 1) -> T:
+        """`make()`, kept on this facts object under `name` and `key` (the `limit` most recent keys of
+        a name) and given again when asked again: the facts never change, so whatever is worked out
+        from them (with the indexes it built) holds as long as they do. One way for every rule
+        module to keep what it derives, as `cached_property` does for what takes no argument."""
+        kept: dict = self.__dict__.setdefault("_kept_" + name, {})
+        try:
+            return kept[key]
+        except KeyError:
+            pass
+        value = make()
+        try:
+            while len(kept) >= limit:
+                kept.pop(next(iter(kept)), None)
+        except (RuntimeError, StopIteration):  # another thread changed it meanwhile: no matter
+            pass
+        kept[key] = value
+        return value
+
     def known_on(self, today: date) -> ServiceFacts:
         """The facts as they stand on `today`: an absence that has not begun and has no return
         recorded runs to its expected last day. Only an absence that has begun runs on until a
         return is recorded (RULES.md: "a person whose absence has begun counts as absent, also past
         the expected last day"), so a holiday booked for next week does not look endless."""
-        kept = self.__dict__.get("_known_on")  # the same day asked again: the same facts, indexes built
-        if kept is not None and kept[0] == today:
-            return kept[1]
-        booked = [
-            replace(a, actual_last_day=a.expected_last_day)
-            if a.actual_last_day is None and a.first_day > today
-            else a
-            for a in self.absences
-        ]
-        known = replace(self, absences=tuple(booked)) if booked != list(self.absences) else self
-        self.__dict__["_known_on"] = (today, known)
-        return known
+
+        def known() -> ServiceFacts:
+            booked = [
+                replace(a, actual_last_day=a.expected_last_day)
+                if a.actual_last_day is None and a.first_day > today
+                else a
+                for a in self.absences
+            ]
+            return replace(self, absences=tuple(booked)) if booked != list(self.absences) else self
+
+        return self.kept("known_on", today, known)  # the same day asked again: its indexes built
 
     # -- indexes ---------------------------------------------------------------------------
     @cached_property

@@ -54,9 +54,10 @@ def _all_needed_records(facts: ServiceFacts) -> tuple[list, list[NeededRecord], 
     """Every record the facts will ever need, sessions' then events', each in the order held (with
     the moments held, to bisect on): built once per facts object, as its indexes are, rather than
     sorting ten years of sessions on every request."""
-    kept = facts.__dict__.get("_needed_records")
-    if kept is not None:
-        return kept
+    return facts.kept("needed_records", None, lambda: _needed_records_of(facts))
+
+
+def _needed_records_of(facts: ServiceFacts) -> tuple[list, list[NeededRecord], list, list[NeededRecord]]:
     session_records = [
         NeededRecord(
             d.case, session, session.held, d.significant, session.supervisor, d.recorded, d.recorded_by
@@ -72,9 +73,7 @@ def _all_needed_records(facts: ServiceFacts) -> tuple[list, list[NeededRecord], 
         for event in sorted(facts.oversight_events, key=lambda e: (e.held, e.id))
     ]
     session_held, event_held = [r.held for r in session_records], [r.held for r in event_records]
-    kept = (session_held, session_records, event_held, event_records)
-    facts.__dict__["_needed_records"] = kept
-    return kept
+    return session_held, session_records, event_held, event_records
 
 
 def record_deadline(j: Judgement, held: datetime, significant: bool) -> datetime:

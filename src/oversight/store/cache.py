@@ -78,10 +78,8 @@ def is_kept(service: Service, as_of: datetime) -> bool:
     revision = read.revision(service)
     if revision is None:
         return False
-    key = _key(service.pk, revision, as_of.astimezone(ZoneInfo(service.timezone)).date().isoformat())
-    return all(
-        entry is not None and entry[0] <= as_of < entry[1] for entry in (_get(key), _get(key + ":owners"))
-    )
+    key = _key(service.pk, revision, _day(as_of, service))
+    return _holds(_get(key), as_of) and _holds(_get(key + ":owners"), as_of)
 
 
 def keep(service: Service, as_of: datetime) -> None:
@@ -96,10 +94,8 @@ def _owners(service: Service, as_of: datetime) -> tuple[Owned, ...]:
     if key is None:
         return ownership.owners(Judgement.at(facts, as_of), findings)
     entry = _get(key + ":owners")
-    if entry is not None:
-        valid_from, valid_until, owned = entry
-        if valid_from <= as_of < valid_until:
-            return owned
+    if _holds(entry, as_of):
+        return entry[2]
     with _one_at_a_time(key + ":owners", as_of) as computed_elsewhere:
         if computed_elsewhere is not None:
             return computed_elsewhere[2]
@@ -121,13 +117,12 @@ def _findings(service: Service, as_of: datetime):
     if revision is None:
         facts = read.fresh_service_facts(service)
         return evaluate(facts, as_of), None, None, facts
-    day = as_of.astimezone(ZoneInfo(service.timezone)).date().isoformat()
+    day = _day(as_of, service)
     key = _key(service.pk, revision, day)
     entry = _get(key)
-    if entry is not None:
+    if _holds(entry, as_of):
         valid_from, valid_until, findings = entry
-        if valid_from <= as_of < valid_until:
-            return list(findings), key, (valid_from, valid_until), None
+        return list(findings), key, (valid_from, valid_until), None
     with _one_at_a_time(key, as_of) as computed_elsewhere:
         if computed_elsewhere is not None:
             valid_from, valid_until, findings = computed_elsewhere
@@ -193,7 +188,7 @@ def _wait_for(key: str, claim: str, as_of: datetime):
         except Exception:  # noqa: BLE001 - the shared cache down: compute
             return None
         if entry is not None:
-            if entry[0] <= as_of < entry[1]:
+            if _holds(entry, as_of):
                 _keep(key, entry)
                 return entry
             return None  # kept for other moments of the day: compute this one
@@ -267,6 +262,16 @@ def _drop_superseded(service_pk: int, day: str, key: str) -> None:
         shared.delete_many([earlier, earlier + ":owners"])
     except Exception:  # noqa: BLE001 - the shared cache down: the entries expire on their own
         log.warning("findings cache unavailable: superseded entries not dropped", exc_info=True)
+
+
+def _holds(entry: tuple | None, as_of: datetime) -> bool:
+    """Whether a kept entry (valid_from, valid_until, what was kept) holds for the moment."""
+    return entry is not None and entry[0] <= as_of < entry[1]
+
+
+def _day(as_of: datetime, service: Service) -> str:
+    """The service's local day of an aware moment: entries are kept per day."""
+    return as_of.astimezone(ZoneInfo(service.timezone)).date().isoformat()
 
 
 def _aware(as_of: datetime, service: Service) -> datetime:
