@@ -17,8 +17,10 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import termios
 import time
 import uuid
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -202,27 +204,54 @@ def kill(process: subprocess.Popen) -> None:
     process.wait(timeout=LIMIT)
 
 
+# The name of each progress terminal, by its controlling side: a test can suspend its output.
+_TERMINALS: dict[int, str] = {}
+
+
 def start_with_progress(database, path, *more: str, command: str = "load") -> tuple[subprocess.Popen, int]:
     """Start `oversight load` (or `command`) with standard error on a terminal, so that it shows progress."""
     controller, terminal = pty.openpty()
+    _TERMINALS[controller] = os.ttyname(terminal)
     process = database.start(command, str(path), *more, stdout=subprocess.DEVNULL, stderr=terminal)
     os.close(terminal)
     return process, controller
 
 
-def wait_for_progress(process: subprocess.Popen, controller: int, table: str) -> None:
-    """Read the loader's progress until it reports `table` written (bounded by LIMIT)."""
+def wait_for_progress(
+    process: subprocess.Popen, controller: int, table: str, *, hold: bool = False
+) -> Callable[[], None] | None:
+    """Read the loader's progress until it reports `table` written (bounded by LIMIT).
+
+    With `hold`, the loader is left stopped at its next progress line, inside its transaction (each
+    table it writes afterwards reports progress before it commits), and the function returned lets
+    it go on. The terminal's output is suspended (as Ctrl+S does) before each chunk is read, so a
+    fast load cannot run on to its commit between the test seeing `table` and stopping it."""
+    terminal = os.open(_TERMINALS[controller], os.O_RDWR | os.O_NOCTTY) if hold else None
     shown, deadline = b"", time.monotonic() + LIMIT
-    while f"{table}:".encode() not in shown:
+    while True:
         remaining = deadline - time.monotonic()
         assert remaining > 0, f"no progress for {table} within {LIMIT} s: {shown[-300:]!r}"
         ready, _, _ = select.select([controller], [], [], min(remaining, 5))
         if not ready:
             assert process.poll() is None, f"the load ended before {table}: {shown[-300:]!r}"
             continue
+        if terminal is not None:
+            termios.tcflow(terminal, termios.TCOOFF)
         try:
             chunk = os.read(controller, 4096)
         except OSError:  # the terminal closed: the process has gone
             chunk = b""
         assert chunk, f"the load ended before reporting {table}: {shown[-300:]!r}"
         shown += chunk
+        if f"{table}:".encode() in shown:
+            break
+        if terminal is not None:
+            termios.tcflow(terminal, termios.TCOON)
+    if terminal is None:
+        return None
+
+    def go_on() -> None:
+        termios.tcflow(terminal, termios.TCOON)
+        os.close(terminal)
+
+    return go_on

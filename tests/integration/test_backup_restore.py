@@ -162,12 +162,19 @@ def test_a_backup_taken_during_a_load_holds_the_service_as_it_was_before_it(thro
     before = database.ok("export")
 
     load, controller = start_with_progress(database, tmp_path / "second.json")
+    go_on = None
     try:
-        wait_for_progress(load, controller, "contacts")  # half-way through writing
+        # Half-way through writing, and kept there until the backup is taken: a fast load could
+        # otherwise commit before the backup starts (it did, once, on a quiet machine).
+        go_on = wait_for_progress(load, controller, "contacts", hold=True)
         backup = tmp_path / f"during{suffix(database)}"
         database.ok("backup", str(backup))
+        go_on()
+        go_on = None
         assert load.wait(timeout=600) == 0
     finally:
+        if go_on is not None:
+            go_on()
         kill(load)
         os.close(controller)
     after = database.ok("export")
