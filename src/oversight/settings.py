@@ -147,9 +147,10 @@ CACHES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Argon2id for every new or changed password; the others only check (and upgrade) older hashes.
+# Argon2id (OWASP's parameters: docs/decisions/0007) for every new or changed password; the others only
+# check (and upgrade) older hashes.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "oversight.accounts.hashers.Argon2idHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",

@@ -26,6 +26,23 @@ def test_an_older_pbkdf2_hash_is_upgraded_to_argon2_at_sign_in(client, practitio
     assert practitioner.password.startswith("argon2$")
 
 
+def test_new_passwords_use_owasps_argon2id_parameters(practitioner):
+    # 19 MiB, 2 passes, 1 lane (docs/decisions/0007): a sign-in costs about 0.025 s of CPU, not 0.2 s
+    assert practitioner.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_a_hash_with_djangos_heavier_parameters_still_signs_in_and_is_remade(client, practitioner):
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    practitioner.password = Argon2PasswordHasher().encode(PASSWORD, Argon2PasswordHasher().salt())
+    practitioner.save()
+    assert "m=102400,t=2,p=8" in practitioner.password
+    assert client.post("/sign-in/", {"username": "prac", "password": PASSWORD}).status_code == 302
+    practitioner.refresh_from_db()
+    assert practitioner.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert practitioner.check_password(PASSWORD)
+
+
 @pytest.mark.parametrize("weak, message", [
     ("short-pw1", "at least 12 characters"),
     ("password1234", "too common"),
