@@ -146,7 +146,7 @@ def visible_cases(
     person = facts.staff_by_id.get(me) if me else None
     if person is None or not person.employed_on(day):
         return {}
-    open_ids = {c.id for c in facts.cases if c.open_on(day)}
+    open_ids = {c.id for c in facts.cases_open_on(day)}
     managers = {c.id: _last_case_manager(facts, c.id, day) for c in facts.cases}
     granted: dict[str, CaseAccess] = {}
 

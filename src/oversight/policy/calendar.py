@@ -115,6 +115,10 @@ class WorkingCalendar:
 
     # -- moments ---------------------------------------------------------------------------
     def local_date(self, moment: datetime) -> date:
+        if type(moment) is datetime and moment.tzinfo is self.tz:
+            # Already local (the facts are read in the service's zone): no conversion. Only a plain
+            # datetime: the watched moment of policy/window.py must see its own conversion.
+            return moment.date()
         return moment.astimezone(self.tz).date()
 
     def start_of(self, day: date) -> datetime:

@@ -213,10 +213,10 @@ def resolve_day(
     if case_ids is None:
         key = _resolved_key(facts, day, known_at)
         if key is None:
-            return _resolve_day(facts, day, [c.id for c in facts.cases if c.open_on(day)], known_at)
+            return _resolve_day(facts, day, [c.id for c in facts.cases_open_on(day)], known_at)
         answers = facts.kept(
             "resolved_days", key,
-            lambda: _resolve_day(facts, day, [c.id for c in facts.cases if c.open_on(day)], known_at),
+            lambda: _resolve_day(facts, day, [c.id for c in facts.cases_open_on(day)], known_at),
             limit=RESOLVED_DAYS_KEPT,
         )
         return list(answers)

@@ -17,7 +17,7 @@ MILESTONE_RULES = {"assessment": "DQ-ASSESSMENT", "plan": "DQ-PLAN", "review": "
 
 def check(j: Judgement) -> Iterator[Finding]:
     today = j.today
-    open_cases = sorted((c for c in j.facts.cases if c.open_on(today)), key=lambda c: c.id)
+    open_cases = j.facts.cases_open_on(today)
     for case in open_cases:
         # DQ-SEEN: no face-to-face contact for longer than the case's contact interval.
         seen = _last_seen(j, case.id)
