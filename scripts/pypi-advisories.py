@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 PROJECT_URL = "https://pypi.org/pypi/{name}/json"
 
@@ -55,7 +56,7 @@ def main() -> int:
         latest, advisories, problem = answers[name]
         if problem:
             unchecked.append(f"{name} {version}: {problem}")
-        elif version != latest:
+        elif Version(version) != Version(latest):  # as versions: 1.0 is 1.0.0
             unchecked.append(f"{name} {version}: not the latest release ({latest}), which is all PyPI's project page vouches for")
         elif advisories:
             vulnerable.extend(f"{name} {version}: {a['id']} fixed in {', '.join(a.get('fixed_in') or ['no release'])}"
