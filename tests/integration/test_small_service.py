@@ -1,10 +1,24 @@
 """The worked example of ../shared/examples/small-service.md, through the command line, end to end."""
 
 import json
+from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.django_db
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SHARED_EXAMPLES = REPO_ROOT.parent / "shared" / "examples"
+
+
+@pytest.mark.parametrize("name", ["small-service.json", "small-service.md"])
+def test_the_suites_copy_of_the_example_is_the_binding_one(name):
+    """The suite reads its own copy (tests/fixtures) so that it runs wherever the checkout is; where the
+    binding example sits beside the checkout, the copy must be it, byte for byte."""
+    binding = SHARED_EXAMPLES / name
+    if not binding.exists():
+        pytest.skip("../shared/examples is not beside this checkout")
+    assert (REPO_ROOT / "tests" / "fixtures" / name).read_bytes() == binding.read_bytes()
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Documents the exchange tests start from: the shared small example, and one using every list."""
+"""Documents the exchange tests start from: the shared small example (its copy in tests/fixtures, so that
+the suite runs wherever the checkout is), and one using every list."""
 
 from __future__ import annotations
 
@@ -7,8 +8,7 @@ import json
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-EXAMPLES = REPO_ROOT.parent / "shared" / "examples"
-SMALL_SERVICE = EXAMPLES / "small-service.json"
+SMALL_SERVICE = REPO_ROOT / "tests" / "fixtures" / "small-service.json"
 
 
 def small_service() -> dict:
