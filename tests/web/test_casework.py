@@ -25,7 +25,9 @@ from oversight.accounts import two_factor
 from oversight.accounts.services import account_set
 from oversight.audit.models import AuditEvent
 from oversight.cover.models import Absence, BuddyNomination, LeaveSheet
-from oversight.people.models import Service, Staff
+from oversight.people.models import Case, Service, Staff
+from oversight.store import revisions
+from oversight.supervision.models import Discussion
 
 pytestmark = pytest.mark.django_db
 
@@ -227,6 +229,37 @@ def test_the_home_page_lists_my_findings_soonest_first_with_links(service, clock
     assert [re.search(r"Rule (\S+)", c).group(1) for c in team] == ["COV-LEAVE-SHEET", "SUP-MONTHLY", "SUP-MONTHLY"]
     assert "For Example Y1" in team[0]
     assert sign_in("SO1").get("/").status_code == 200
+
+
+@pytest.mark.parametrize("ref", ["Y1", "Y2", "SO1", "D1", "T1", "A1"])
+def test_every_link_on_the_home_page_opens(service, clock, sign_in, ref):
+    # A case manager's SUP-MONTHLY used to link to the supervision page, which is for managers:
+    # following it answered "Page not found".
+    clock("2026-02-18 12:00")
+    client = sign_in(ref)
+    home = client.get("/")
+    links = [href for section in ("yours", "team") if f'id="{section}"' in home.content.decode()
+             for href in _links(home, section)]
+    for href in links:
+        assert client.get(href).status_code == 200, (ref, href)
+    if ref == "Y1":  # her SUP-MONTHLY is her manager's to put right: no link to a page she cannot open
+        assert [c for c in _cards(home, "yours") if "SUP-MONTHLY" in c] and "/supervision/" not in links
+
+
+def test_an_overdue_record_on_a_closed_case_links_to_the_childs_file(service, clock, sign_in):
+    # Closed cases are read-only (decision 0004): the record page refuses to write on them, so the
+    # home page offers the child's file, which the manager may still read, instead of a dead link.
+    Discussion.objects.filter(service=service, case__ref="E3").update(recorded=None, recorded_by=None)
+    revisions.bump(service.pk)
+    clock("2026-02-18 12:00")
+    d1 = sign_in("D1")
+    [link] = _links(d1.get("/"), "yours")  # overdue: written on the record's page
+    assert link.startswith("/cases/E3/records/discussion/") and d1.get(link).status_code == 200
+    Case.objects.filter(service=service, ref="E3").update(closed=date(2026, 2, 17))
+    revisions.bump(service.pk)
+    assert d1.get(link).status_code == 404
+    [link] = _links(d1.get("/"), "yours")
+    assert link == "/cases/E3/" and d1.get(link).status_code == 200
 
 
 def test_only_the_manager_who_held_the_discussion_owns_its_record(service, clock, sign_in):

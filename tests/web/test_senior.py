@@ -242,3 +242,22 @@ def test_findings_filter_by_rule_status_and_team_and_sort_by_deadline(service, c
     first = re.findall(r'data-sort-value="(\d{4}-\d\d-\d\dT[^"]+)"', soonest)  # the deadlines
     last = re.findall(r'data-sort-value="(\d{4}-\d\d-\d\dT[^"]+)"', latest)
     assert first and first == sorted(first) and last[0] == max(first)
+
+
+def test_a_home_without_a_caseload_links_to_the_findings_only_for_those_who_may_read_them(service, clock):
+    clock("2026-02-18 12:00")
+    pages = {}
+    for name, flags in (("performance", {"performance": True}), ("administrator", {"administrator": True})):
+        account = account_set(service=service, username=f"home-{name}", password=PASSWORD, actor="test", **flags)
+        client = Client()
+        client.force_login(account.user)
+        if two_factor.required(account.user):
+            device = TOTPDevice.objects.create(user=account.user, name="Authenticator app", confirmed=True)
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+        pages[name] = (client, text(client.get("/")))
+    client, home = pages["performance"]
+    assert "See the service's findings" in home and client.get("/findings/").status_code == 200
+    client, home = pages["administrator"]  # settings and accounts, no findings: no link to a refused page
+    assert "See the service's findings" not in home and client.get("/findings/").status_code == 404

@@ -8,9 +8,11 @@ refused, so that a guessed identifier reveals nothing, not even that the case ex
 from __future__ import annotations
 
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from oversight.accounts.selectors import Identity, identity_for
@@ -190,6 +192,16 @@ def page_policy(policy: str):
         return wrapped
 
     return decorate
+
+
+def may_reach(request, identity: Identity, href: str) -> bool:
+    """Whether the signed-in person gets past the page policy of the page at `href` (the coarse role
+    check; a child's case is then decided by `case_for`): pages offer only links that do."""
+    try:
+        policy = getattr(resolve(urlsplit(href).path).func, "page_policy", None)
+    except Resolver404:
+        return False
+    return policy is not None and (policy == "public" or _role_allows(request, identity, policy))
 
 
 def _role_allows(request, identity: Identity, policy: str) -> bool:

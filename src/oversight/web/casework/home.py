@@ -9,7 +9,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
-from oversight.accounts.permissions import local_now, page_policy, require_identity
+from oversight.accounts.permissions import cover_facts, local_now, may_reach, page_policy, require_identity
+from oversight.policy.access import case_access
+from oversight.policy.facts import MANAGER_ROLES
 from oversight.policy.catalogue import BY_ID
 from oversight.policy.findings import Judgement
 from oversight.policy.ownership import Fix, Owned, mine_and_team
@@ -26,8 +28,11 @@ def url_or_none(name: str, *args) -> str | None:
         return None
 
 
-def fix_link(fix: Fix | None, finding, me: str) -> tuple[str, str] | None:
-    """(href, link text) of the page where the finding is put right, for the signed-in person."""
+def fix_link(fix: Fix | None, finding, me: str, may_open=lambda href, case=None, write=False: True
+             ) -> tuple[str, str] | None:
+    """(href, link text) of the page where the finding is put right, for the signed-in person: only a
+    page `may_open` lets them into (else the child's file, if they may read it; else no link), so
+    that no link on the page ends at "Page not found"."""
     link = None
     if fix is not None:
         if fix.kind == "leave_sheet":
@@ -43,20 +48,47 @@ def fix_link(fix: Fix | None, finding, me: str) -> tuple[str, str] | None:
         elif fix.kind == "duty":
             link = (url_or_none("web:duty"), "Open the duty list")
         elif fix.kind == "record" and fix.record:
-            link = (url_or_none("web:record-amend", fix.ref, *fix.record), f"Open the record ({fix.ref})")
+            href = url_or_none("web:record-amend", fix.ref, *fix.record)
+            link = (href, f"Open the record ({fix.ref})") if may_open(href, fix.ref, write=True) else None
         elif fix.kind == "case":
             link = (url_or_none("web:case", fix.ref), f"Open the child's file ({fix.ref})")
-    if (link is None or link[0] is None) and finding.case:
-        link = (url_or_none("web:case", finding.case), f"Open the child's file ({finding.case})")
+    if link is not None and not may_open(link[0]):
+        link = None
+    if link is None and finding.case:
+        href = url_or_none("web:case", finding.case)
+        link = (href, f"Open the child's file ({finding.case})") if may_open(href, finding.case) else None
     return link if link and link[0] else None
 
 
-def _rows(items: list[Owned], facts, me: str, tz, today) -> list[dict]:
+def _may_open(request, identity, now, today):
+    """Whether a link leads the signed-in person somewhere: past the page's policy (the role) and, for
+    a child's case, past the access policy; writing a record needs a manager who may act on the case
+    (closed cases are read-only), as on the child's file."""
+    facts = cover_facts(request, identity)
+    person = facts.staff_by_id.get(identity.viewer.staff) if identity.viewer.staff else None
+    accesses: dict = {}
+
+    def may_open(href: str | None, case: str | None = None, write: bool = False) -> bool:
+        if href is None or not may_reach(request, identity, href):
+            return False
+        if case is None:
+            return True
+        if case not in accesses:
+            accesses[case] = case_access(facts, identity.viewer, case, today, known_at=now)
+        access = accesses[case]
+        if write:
+            return access.can_act and person is not None and person.role in MANAGER_ROLES
+        return access.allowed
+
+    return may_open
+
+
+def _rows(items: list[Owned], facts, me: str, tz, today, may_open) -> list[dict]:
     rows = []
     for owned in items:
         finding = owned.finding
         rule = BY_ID.get(finding.rule)
-        link = fix_link(owned.fix, finding, me)
+        link = fix_link(owned.fix, finding, me, may_open)
         due_local = finding.due.astimezone(tz) if finding.due else None
         rows.append({
             "rule": finding.rule,
@@ -93,15 +125,17 @@ def home(request):
         tz = ZoneInfo(identity.service.timezone)
         team_page = Paginator(list(found.team), TEAM_PAGE_SIZE).get_page(request.GET.get("page"))
         person = judgement.facts.staff_by_id.get(me)
+        may_open = _may_open(request, identity, now, today)
         context.update(
             person=person,
-            mine=_rows(list(found.mine), judgement.facts, me, tz, today),
+            mine=_rows(list(found.mine), judgement.facts, me, tz, today, may_open),
             counts=_counts(list(found.mine)),
-            team=_rows(list(team_page.object_list), judgement.facts, me, tz, today),
+            team=_rows(list(team_page.object_list), judgement.facts, me, tz, today, may_open),
             team_total=len(found.team),
             team_counts=_counts(list(found.team)),
             team_page=team_page,
             is_manager=bool(person and person.is_manager) or bool(found.team),
         )
-    context["reports_url"] = url_or_none("web:findings")
+    reports_url = url_or_none("web:findings")
+    context["reports_url"] = reports_url if reports_url and may_reach(request, identity, reports_url) else None
     return render(request, "web/casework/home.html", context)
