@@ -55,11 +55,12 @@ def clock(monkeypatch, settings):
 
 @pytest.fixture
 def sign_in(service):
-    def as_user(ref: str | None = None, *, performance: bool = False) -> Client:
+    def as_user(ref: str | None = None, *, performance: bool = False, administrator: bool = False) -> Client:
         client = Client()
         staff = Staff.objects.get(service=service, ref=ref) if ref else None
-        account = account_set(service=service, username=f"user-{(ref or 'performance').lower()}", password=PASSWORD,
-                              staff=staff, performance=performance, actor="test")
+        name = ref or ("administrator" if administrator else "performance")
+        account = account_set(service=service, username=f"user-{name.lower()}", password=PASSWORD, staff=staff,
+                              performance=performance, administrator=administrator, actor="test")
         client.force_login(account.user)
         if two_factor.required(account.user):
             device = TOTPDevice.objects.create(user=account.user, name="Authenticator app", confirmed=True)
@@ -244,20 +245,11 @@ def test_findings_filter_by_rule_status_and_team_and_sort_by_deadline(service, c
     assert first and first == sorted(first) and last[0] == max(first)
 
 
-def test_a_home_without_a_caseload_links_to_the_findings_only_for_those_who_may_read_them(service, clock):
+def test_a_home_without_a_caseload_links_to_the_findings_only_for_those_who_may_read_them(service, clock, sign_in):
     clock("2026-02-18 12:00")
-    pages = {}
-    for name, flags in (("performance", {"performance": True}), ("administrator", {"administrator": True})):
-        account = account_set(service=service, username=f"home-{name}", password=PASSWORD, actor="test", **flags)
-        client = Client()
-        client.force_login(account.user)
-        if two_factor.required(account.user):
-            device = TOTPDevice.objects.create(user=account.user, name="Authenticator app", confirmed=True)
-            session = client.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
-        pages[name] = (client, text(client.get("/")))
-    client, home = pages["performance"]
-    assert "See the service's findings" in home and client.get("/findings/").status_code == 200
-    client, home = pages["administrator"]  # settings and accounts, no findings: no link to a refused page
-    assert "See the service's findings" not in home and client.get("/findings/").status_code == 404
+    performance = sign_in(performance=True)
+    assert "See the service's findings" in text(performance.get("/"))
+    assert performance.get("/findings/").status_code == 200
+    administrator = sign_in(administrator=True)  # settings and accounts, no findings: no link to a refused page
+    assert "See the service's findings" not in text(administrator.get("/"))
+    assert administrator.get("/findings/").status_code == 404
