@@ -25,7 +25,7 @@ from oversight.accounts import two_factor
 from oversight.accounts.services import account_set
 from oversight.audit.models import AuditEvent
 from oversight.cover.models import Absence, BuddyNomination, LeaveSheet
-from oversight.people.models import Case, Service, Staff
+from oversight.people.models import Allocation, Case, Service, Staff
 from oversight.store import revisions
 from oversight.supervision.models import Discussion
 
@@ -260,6 +260,22 @@ def test_an_overdue_record_on_a_closed_case_links_to_the_childs_file(service, cl
     assert d1.get(link).status_code == 404
     [link] = _links(d1.get("/"), "yours")
     assert link == "/cases/E3/" and d1.get(link).status_code == 200
+
+
+def test_a_past_leave_sheet_links_only_to_the_files_its_reader_may_still_open(service, clock, sign_in):
+    # After her leave, Y1's case E1 went to Y2: her sheet still names it, without a link to a file
+    # that would now answer "Page not found".
+    Allocation.objects.filter(service=service, case__ref="E1").update(end=date(2026, 2, 22))
+    Allocation.objects.create(service=service, case=Case.objects.get(service=service, ref="E1"),
+                              staff=Staff.objects.get(service=service, ref="Y2"), start=date(2026, 2, 23))
+    revisions.bump(service.pk)
+    clock("2026-03-02 10:00")
+    y1 = sign_in("Y1")
+    page = y1.get("/absences/L1/leave-sheet/").content.decode()
+    assert "Case E1:" in page and "Case E2:" in page
+    links = re.findall(r'href="(/cases/[^"]+)"', page)
+    assert links and "/cases/E1/" not in links
+    assert all(y1.get(href).status_code == 200 for href in links)
 
 
 def test_only_the_manager_who_held_the_discussion_owns_its_record(service, clock, sign_in):

@@ -15,6 +15,7 @@ from oversight.accounts.permissions import cover_facts, leave_sheet_for, local_n
 from oversight.cover import services
 from oversight.cover.models import Absence, LeaveSheet
 from oversight.policy import leave
+from oversight.policy.access import case_access
 from oversight.policy.findings import Judgement
 from oversight.policy.leave_planning import cover_candidates
 from oversight.store.versions import StaleEdit
@@ -212,7 +213,10 @@ def leave_sheet(request, ref: str):
             "name": case.name if case else f.case_ref,
             "risk": RISKS.get(case.risk, case.risk) if case else "",
             "order": ORDERS.get(case.order_type, case.order_type) if case else "",
-            "href": reverse("web:case", args=[f.case_ref]),
+            # A sheet outlives its cases' allocations: a case since moved to a colleague or closed
+            # out of reach is named, without a link to a file the reader may no longer open.
+            "href": reverse("web:case", args=[f.case_ref])
+            if case_access(facts, identity.viewer, f.case_ref, today, known_at=now).allowed else None,
             "form": f,
             "cover": name_of(facts, line.cover.ref) if line and line.cover_id else "Nobody named",
             "informed": YES_NO_SHOWN[line.young_person_informed if line else None],
