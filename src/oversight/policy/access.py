@@ -188,6 +188,14 @@ def visible_cases(
     return granted
 
 
+def may_write_records(facts: ServiceFacts, viewer: Viewer, access: CaseAccess) -> bool:
+    """Whether the viewer writes records on the child's file of a case they have `access` to: managers
+    ("the manager involved", REC-AUTHOR) who may act on it; closed cases are read-only. The record
+    page decides the record itself."""
+    person = facts.staff_by_id.get(viewer.staff) if viewer.staff else None
+    return access.can_act and person is not None and person.is_manager
+
+
 def case_audit_access(facts: ServiceFacts, viewer: Viewer, case_id: str, day: date) -> CaseAccess:
     """Who may read a case's audit history: who viewed and changed it, when, on what basis.
 

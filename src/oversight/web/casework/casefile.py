@@ -10,10 +10,9 @@ from django.template.loader import render_to_string
 
 from oversight.accounts.permissions import case_for, cover_facts, local_now, page_policy, require_identity
 from oversight.policy import data_quality
-from oversight.policy.access import SENIOR_ROLES, case_audit_access
+from oversight.policy.access import SENIOR_ROLES, case_audit_access, may_write_records
 from oversight.policy.casefile import cover_history, last_face_to_face, next_discussion_due, record_findings
 from oversight.policy.cover import resolve_day
-from oversight.policy.facts import MANAGER_ROLES
 from oversight.policy.findings import Judgement
 from oversight.supervision.selectors import case_records
 from oversight.web.casework.display import (
@@ -197,8 +196,7 @@ def case_file(request, ref: str):
     details.append({"key": "Why you can see this file", "value": access.basis.capitalize()})
     person = facts.staff_by_id.get(identity.viewer.staff) if identity.viewer.staff else None
     senior = identity.viewer.performance or (person is not None and person.role in SENIOR_ROLES)
-    # Records are written by managers ("the manager involved"); the record page decides the rest.
-    may_write = access.can_act and person is not None and person.role in MANAGER_ROLES
+    may_write = may_write_records(facts, identity.viewer, access)
     written = {(v.kind, v.ident): v for v in case_records(identity.service, case)}
     return render(request, "web/casework/case.html", {
         "case": fc,

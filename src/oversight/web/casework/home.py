@@ -10,8 +10,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
 from oversight.accounts.permissions import cover_facts, local_now, may_reach, page_policy, require_identity
-from oversight.policy.access import case_access
-from oversight.policy.facts import MANAGER_ROLES
+from oversight.policy.access import case_access, may_write_records
 from oversight.policy.catalogue import BY_ID
 from oversight.policy.findings import Judgement
 from oversight.policy.ownership import Fix, Owned, mine_and_team
@@ -28,12 +27,11 @@ def url_or_none(name: str, *args) -> str | None:
         return None
 
 
-def fix_link(fix: Fix | None, finding, me: str, may_open=lambda href, case=None, write=False: True
-             ) -> tuple[str, str] | None:
+def fix_link(fix: Fix | None, finding, me: str, may_open) -> tuple[str, str] | None:
     """(href, link text) of the page where the finding is put right, for the signed-in person: only a
     page `may_open` lets them into (else the child's file, if they may read it; else no link), so
     that no link on the page ends at "Page not found"."""
-    link = None
+    link, case, write = None, None, False  # the case the page is about, and whether it writes on it
     if fix is not None:
         if fix.kind == "leave_sheet":
             link = (url_or_none("web:leave-sheet", fix.ref), "Open the leave sheet")
@@ -48,11 +46,12 @@ def fix_link(fix: Fix | None, finding, me: str, may_open=lambda href, case=None,
         elif fix.kind == "duty":
             link = (url_or_none("web:duty"), "Open the duty list")
         elif fix.kind == "record" and fix.record:
-            href = url_or_none("web:record-amend", fix.ref, *fix.record)
-            link = (href, f"Open the record ({fix.ref})") if may_open(href, fix.ref, write=True) else None
+            link = (url_or_none("web:record-amend", fix.ref, *fix.record), f"Open the record ({fix.ref})")
+            case, write = fix.ref, True
         elif fix.kind == "case":
             link = (url_or_none("web:case", fix.ref), f"Open the child's file ({fix.ref})")
-    if link is not None and not may_open(link[0]):
+            case = fix.ref
+    if link is not None and not may_open(link[0], case, write):
         link = None
     if link is None and finding.case:
         href = url_or_none("web:case", finding.case)
@@ -62,10 +61,8 @@ def fix_link(fix: Fix | None, finding, me: str, may_open=lambda href, case=None,
 
 def _may_open(request, identity, now, today):
     """Whether a link leads the signed-in person somewhere: past the page's policy (the role) and, for
-    a child's case, past the access policy; writing a record needs a manager who may act on the case
-    (closed cases are read-only), as on the child's file."""
+    a child's case, past the access policy (and `may_write_records` for a record's page)."""
     facts = cover_facts(request, identity)
-    person = facts.staff_by_id.get(identity.viewer.staff) if identity.viewer.staff else None
     accesses: dict = {}
 
     def may_open(href: str | None, case: str | None = None, write: bool = False) -> bool:
@@ -76,9 +73,7 @@ def _may_open(request, identity, now, today):
         if case not in accesses:
             accesses[case] = case_access(facts, identity.viewer, case, today, known_at=now)
         access = accesses[case]
-        if write:
-            return access.can_act and person is not None and person.role in MANAGER_ROLES
-        return access.allowed
+        return may_write_records(facts, identity.viewer, access) if write else access.allowed
 
     return may_open
 
