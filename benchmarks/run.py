@@ -198,6 +198,10 @@ def table(results: dict) -> str:
             get(s, "floor-all" if s != "service" else "floor-service", r, "ratio")))
         row(f"floor {rule}, service: served/floor", "≤ 5", lambda s, r=rule: fmt(
             get(s, "floor-service", r, "ratio_served"), digits=3))
+        row(f"floor {rule}, service: whole service read/floor", "", lambda s, r=rule: fmt(
+            get(s, "floor-service", r, "ratio_whole")))
+        row(f"floor {rule}, every service: whole read/floor", "", lambda s, r=rule: fmt(
+            get(s, "floor-all" if s != "service" else "floor-service", r, "ratio_whole")))
     for run_, label in (("web", "fresh start"), ("web-keeper", "fresh, keeper"), ("web-warm", "warmed")):
         urls = sorted({u for s in scales for u in (get(s, run_, "endpoints") or {}) if u not in ("Aggregated",)})
         for url in urls:

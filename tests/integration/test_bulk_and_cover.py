@@ -50,3 +50,25 @@ def test_cover_from_the_set_wise_selector_is_the_same(demo_facts):
         whole = cover_at(facts, at)
         assert cover_at(cover_facts([service], at)["BULK"], at) == whole, moment
         assert len(whole) > 150
+
+
+def test_the_tables_one_rule_reads_come_from_the_database_as_from_the_whole_service(demo_facts):
+    from oversight.policy.catalogue import BY_ID, reads_of
+    from oversight.policy.engine import evaluate
+    from oversight.store.read import rule_facts
+
+    replace_service(demo_facts, actor="test")
+    service = Service.objects.get(ref="BULK")
+    whole = service_facts(service)
+    as_of = datetime(2026, 11, 23, 23, 59, tzinfo=LONDON)
+    everything = evaluate(whole, as_of)
+    for rules in (["SUP-MONTHLY"], ["REC-DEADLINE"], ["SUP-ACTION"], ["COV-CONTACT"], ["DQ-SEEN", "SUP-CASE"]):
+        narrow = rule_facts(service, rules)
+        assert narrow == whole.only(reads_of(rules)), rules
+        found = evaluate(narrow, as_of, rules)
+        assert found == [f for f in everything if f.rule in rules] and found, rules
+    # Sessions without their discussions: SUP-MONTHLY reads no more than it needs.
+    monthly = rule_facts(service, ["SUP-MONTHLY"])
+    assert monthly.tables == BY_ID["SUP-MONTHLY"].reads
+    assert monthly.supervisions and not any(s.discussions for s in monthly.supervisions)
+    assert monthly.contacts == () and monthly.leave_sheets == ()

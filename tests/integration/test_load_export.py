@@ -106,6 +106,7 @@ def test_several_services_live_side_by_side(small_document, write_document, run_
     [
         (["findings", "--as-of", "yesterday-ish"], "is not an ISO 8601"),
         (["findings", "--service", "NOPE"], "no service with id 'NOPE'"),
+        (["findings", "--rule", "SUP-MONTHLY", "--rule", "SUP-WEEKLY"], "--rule: no such rule SUP-WEEKLY"),
         (["cover", "--at", "2026-13-40"], "is not an ISO 8601"),
     ],
 )
@@ -114,6 +115,15 @@ def test_bad_arguments_exit_2_with_the_problem(small_document, write_document, r
     with pytest.raises(CommandError, match=expected) as raised:
         call_command(*args)
     assert raised.value.returncode == 2
+
+
+def test_findings_of_some_rules_are_theirs_on_the_whole_service(small_document, write_document, run_command):
+    run_command("load", str(write_document(small_document)))
+    every = json.loads(run_command("findings", "--as-of", "2026-02-18", "--format", "json"))
+    for rules in (["SUP-MONTHLY"], ["REC-DEADLINE", "SUP-CASE"]):
+        asked = [arg for rule in rules for arg in ("--rule", rule)]
+        found = json.loads(run_command("findings", "--as-of", "2026-02-18", "--format", "json", *asked))
+        assert found == [f for f in every if f["rule"] in rules] and found, rules
 
 
 def oversight(tmp_path, *args, stdin=None):

@@ -164,7 +164,7 @@ def cover_board(facts: ServiceFacts, as_of: datetime, people: Iterable[str], day
             answers_by_day[day] = resolve_day(facts, day, known_at=judgement.as_of)
         return answers_by_day[day]
 
-    # `engine.evaluate(facts, as_of, modules=engine.COVER_MODULES)` as far as the board shows it:
+    # `engine.evaluate(facts, as_of, rules=<the COV- rules>)` as far as the board shows it:
     # of the leave rules' findings only those about the absences above are kept (`relevant`), so
     # the leave rules are run for those absences alone rather than for every absence of ten years,
     # in the order `leave.check` takes them, so that sorting places them exactly as it would.

@@ -2,37 +2,61 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from datetime import datetime, time, timedelta
 
 from oversight.collector import collector_paused
 from oversight.policy import ownership, window
 from oversight.policy import buddies, cover_checks, data_quality, leave, records, supervision
+from oversight.policy.catalogue import RULE_IDS, RULES, reads_of
 from oversight.policy.cover import CoverAnswer, resolve_day
 from oversight.policy.facts import ServiceFacts
 from oversight.policy.findings import Finding, Judgement
 
 RULE_MODULES = (supervision, records, buddies, leave, cover_checks, data_quality)
-# The buddy policy's rules (COV-*): they need no casework, so facts loaded without it will do.
-COVER_MODULES = (buddies, leave, cover_checks)
 
 
-def evaluate(facts: ServiceFacts, as_of: datetime, modules=RULE_MODULES) -> list[Finding]:
-    """Every finding of every rule (or of `modules`' rules) for the service as of a moment,
-    soonest deadline first."""
+def evaluate(facts: ServiceFacts, as_of: datetime, rules: Collection[str] | None = None) -> list[Finding]:
+    """Every finding of every rule (or of `rules` alone) for the service as of a moment, soonest
+    deadline first."""
     with collector_paused():  # the rules make lasting objects, never cycles: see oversight/collector.py
         judgement = Judgement.at(facts, as_of)
-        findings = [f for module in modules for f in module.check(judgement)]
-        return sorted(findings, key=Finding.sort_key)
+        return sorted(_findings(judgement, rules), key=Finding.sort_key)
 
 
-def evaluate_with_span(facts: ServiceFacts, as_of: datetime, modules=RULE_MODULES):
+def evaluate_with_span(facts: ServiceFacts, as_of: datetime):
     """`evaluate`, and the span [valid_from, valid_until) of as-of moments that give exactly the same
     findings (None when it cannot be told: see policy/window.py), so that they can be kept and
     served for any moment of the span."""
     with collector_paused():
         judgement, watched = _watched_judgement(facts, as_of)
-        findings = sorted((f for module in modules for f in module.check(judgement)), key=Finding.sort_key)
+        findings = sorted(_findings(judgement, None), key=Finding.sort_key)
         return findings, window.span(watched, findings)
+
+
+def _findings(judgement: Judgement, rules: Collection[str] | None) -> Iterator[Finding]:
+    wanted = frozenset(RULE_IDS if rules is None else rules)
+    unknown = wanted - set(RULE_IDS)
+    if unknown:
+        raise ValueError(f"no such rule: {', '.join(sorted(unknown))} (rules: {', '.join(RULE_IDS)})")
+    read = judgement.facts.tables
+    if read is not None and not reads_of(wanted) <= read:
+        missing = ", ".join(sorted(reads_of(wanted) - read))
+        raise ValueError(f"these facts were read without {missing}, which the rules judged read")
+    for module in RULE_MODULES:
+        chosen = wanted & _RULES_OF[module]
+        if not chosen:
+            continue
+        if module is supervision:  # its rules are judged apart: each on the tables it reads
+            yield from supervision.check(judgement, chosen)
+        else:
+            yield from (f for f in module.check(judgement) if f.rule in chosen)
+
+
+_RULES_OF = {
+    module: frozenset(rule.id for rule in RULES if rule.module == module.__name__.rsplit(".", 1)[1])
+    for module in RULE_MODULES
+}
 
 
 def owners_with_span(facts: ServiceFacts, as_of: datetime, findings: list[Finding]):

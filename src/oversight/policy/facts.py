@@ -269,12 +269,25 @@ class Milestone:
     completed: date | None = None
 
 
+# The tables of a service's facts, as the store reads them: the fields of ServiceFacts below, and
+# within each supervision its "discussions" (most of a service's rows) and their "actions".
+TABLES = frozenset({
+    "staff", "reporting_lines", "cases", "allocations", "buddies", "absences", "leave_sheets",
+    "cover_confirmations", "reallocations", "duty_rota", "supervisions", "discussions", "actions",
+    "gap_records", "frequency_overrides", "oversight_events", "contacts", "milestones",
+})
+
+
 @dataclass(frozen=True)
 class ServiceFacts:
     """Everything the rules need about one service, loaded once.
 
     The indexes below are built lazily and once, so that every rule runs in time proportional to
     the data rather than issuing a query or a scan per case.
+
+    `tables` says which tables these facts were read with when only some were (`only`): the rest
+    are empty, and the engine refuses to judge a rule on facts without a table it reads
+    (catalogue.Rule.reads). None: as their maker built them, unchecked.
     """
 
     service: Service
@@ -294,10 +307,29 @@ class ServiceFacts:
     oversight_events: tuple[OversightEvent, ...] = ()
     contacts: tuple[Contact, ...] = ()
     milestones: tuple[Milestone, ...] = ()
+    tables: frozenset[str] | None = None
 
     @property
     def settings(self) -> PolicySettings:
         return self.service.settings
+
+    def only(self, tables: frozenset[str]) -> ServiceFacts:
+        """These facts with only `tables` (TABLES), the others left empty and `tables` marked: what
+        the store reads for some rules alone (store.read.rule_facts) gives the same."""
+        unknown = tables - TABLES
+        if unknown:
+            raise ValueError(f"no such tables of a service's facts: {', '.join(sorted(unknown))}")
+        if self.tables is not None:  # what was not read cannot be had by asking for it
+            tables = tables & self.tables
+        empty = {name: () for name in TABLES - tables - {"discussions", "actions"}}
+        if "supervisions" in tables and "discussions" not in tables:
+            empty["supervisions"] = tuple(replace(s, discussions=()) for s in self.supervisions)
+        elif "supervisions" in tables and "actions" not in tables:
+            empty["supervisions"] = tuple(
+                replace(s, discussions=tuple(replace(d, actions=()) for d in s.discussions))
+                for s in self.supervisions
+            )
+        return replace(self, **empty, tables=frozenset(tables))
 
     def kept(self, name: str, key: Hashable, make: Callable[[], T], limit: int = 1) -> T:
         """`make()`, kept on this facts object under `name` and `key` (the `limit` most recent keys of

@@ -95,11 +95,15 @@ _STATE_FINDINGS = {"late": (Status.BREACH, LATE), "overdue": (Status.BREACH, OVE
 
 
 def check(j: Judgement) -> Iterator[Finding]:
-    deadlines: dict[tuple[datetime, bool], datetime] = {}  # the discussions of a session share one
+    # Worked out once per key: a significant record's deadline follows the moment it was held, any
+    # other's only the local day (the end of the 5th working day after it), shared by a day's sessions.
+    deadlines: dict[object, datetime] = {}
+    local_date = j.calendar.local_date
     for r in needed_records(j):
-        deadline = deadlines.get((r.held, r.significant))
+        key = r.held if r.significant else local_date(r.held)
+        deadline = deadlines.get(key)
         if deadline is None:
-            deadline = deadlines[r.held, r.significant] = record_deadline(j, r.held, r.significant)
+            deadline = deadlines[key] = record_deadline(j, r.held, r.significant)
         known = r.recorded is not None and r.recorded <= j.as_of
         status, text = _STATE_FINDINGS.get(record_state(j, r, deadline), (None, ""))
         if status is not None:

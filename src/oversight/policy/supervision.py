@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -30,18 +30,31 @@ Month = tuple[int, int]
 ACTION_TEXT_MAX = 80
 
 
-def check(j: Judgement) -> Iterator[Finding]:
+RULES = ("SUP-MONTHLY", "SUP-GAP", "SUP-RETURN", "SUP-FREQUENCY", "SUP-CASE", "SUP-CHAIN", "SUP-ACTION")
+
+
+def check(j: Judgement, rules: Collection[str] = RULES) -> Iterator[Finding]:
+    """The findings of the supervision rules, or of `rules` among them alone: each is judged on
+    the tables it reads (catalogue.Rule.reads), so that one rule needs no more of the service."""
     sessions = _Sessions(j.facts, j.calendar, until=j.as_of)
     spans = _holding_spans(j.facts)
-    holding = _holding_months(spans, j.compliance_start, j.today) if j.compliance_start else {}
-    gaps = _gap_months(j, sessions, holding)
-    yield from _monthly(j, sessions, holding, gaps)
-    yield from _gap_records(j, gaps)
-    yield from _returns(j, sessions, gaps)
-    yield from _frequency(j, sessions)
-    yield from _cases(j, sessions)
-    yield from _chain(j, sessions, spans)
-    yield from _actions(j)
+    if {"SUP-MONTHLY", "SUP-GAP", "SUP-RETURN"} & set(rules):
+        holding = _holding_months(spans, j.compliance_start, j.today) if j.compliance_start else {}
+        gaps = _gap_months(j, sessions, holding)
+        if "SUP-MONTHLY" in rules:
+            yield from _monthly(j, sessions, holding, gaps)
+        if "SUP-GAP" in rules:
+            yield from _gap_records(j, gaps)
+        if "SUP-RETURN" in rules:
+            yield from _returns(j, sessions, gaps)
+    if "SUP-FREQUENCY" in rules:
+        yield from _frequency(j, sessions)
+    if "SUP-CASE" in rules:
+        yield from _cases(j, sessions)
+    if "SUP-CHAIN" in rules:
+        yield from _chain(j, sessions, spans)
+    if "SUP-ACTION" in rules:
+        yield from _actions(j)
 
 
 # -- indexes built once per judgement -------------------------------------------------------------
