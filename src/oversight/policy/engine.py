@@ -14,6 +14,10 @@ from oversight.policy.facts import ServiceFacts
 from oversight.policy.findings import Finding, Judgement
 
 RULE_MODULES = (supervision, records, buddies, leave, cover_checks, data_quality)
+_RULES_OF = {  # each module's rules, as the catalogue names them
+    module: frozenset(rule.id for rule in RULES if rule.module == module.__name__.rsplit(".", 1)[1])
+    for module in RULE_MODULES
+}
 
 
 def evaluate(facts: ServiceFacts, as_of: datetime, rules: Collection[str] | None = None) -> list[Finding]:
@@ -42,7 +46,7 @@ def _findings(judgement: Judgement, rules: Collection[str] | None) -> Iterator[F
     read = judgement.facts.tables
     if read is not None and not reads_of(wanted) <= read:
         missing = ", ".join(sorted(reads_of(wanted) - read))
-        raise ValueError(f"these facts were read without {missing}, which the rules judged read")
+        raise ValueError(f"these facts were read without {missing}, which the rules asked for read")
     for module in RULE_MODULES:
         chosen = wanted & _RULES_OF[module]
         if not chosen:
@@ -53,14 +57,10 @@ def _findings(judgement: Judgement, rules: Collection[str] | None) -> Iterator[F
             yield from (f for f in module.check(judgement) if f.rule in chosen)
 
 
-_RULES_OF = {
-    module: frozenset(rule.id for rule in RULES if rule.module == module.__name__.rsplit(".", 1)[1])
-    for module in RULE_MODULES
-}
-
-
 def owners_with_span(facts: ServiceFacts, as_of: datetime, findings: list[Finding]):
     """`ownership.owners` of the findings as of a moment, and the span of moments it holds for."""
+    if facts.tables is not None:  # who owns a fix may depend on any table
+        raise ValueError("the owners of findings are worked out on the whole service's facts")
     with collector_paused():
         judgement, watched = _watched_judgement(facts, as_of)
         owned = ownership.owners(judgement, findings)

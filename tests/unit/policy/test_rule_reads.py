@@ -99,3 +99,13 @@ def test_facts_keep_only_the_tables_asked_for_and_say_so(demo):
 
 def test_every_rule_reads_named_tables_only():
     assert all(BY_ID[rule].reads and BY_ID[rule].reads <= TABLES for rule in RULE_IDS)
+
+
+def test_the_owners_of_findings_are_not_worked_out_on_part_of_a_service(demo):
+    from oversight.policy.engine import owners_with_span
+
+    facts, everything = demo
+    findings = [f for f in everything[MOMENTS[0]] if f.rule == "SUP-MONTHLY"]
+    owners_with_span(facts, MOMENTS[0], findings)  # the whole service: fine
+    with pytest.raises(ValueError, match="whole service"):
+        owners_with_span(facts.only(BY_ID["SUP-MONTHLY"].reads), MOMENTS[0], findings)
