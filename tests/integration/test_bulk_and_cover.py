@@ -1,7 +1,7 @@
 """The bulk first load (PostgreSQL COPY) writes what the ordinary load writes, and the set-wise
 cover selector gives the same answers as the whole service."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -72,3 +72,87 @@ def test_the_tables_one_rule_reads_come_from_the_database_as_from_the_whole_serv
     assert monthly.tables == BY_ID["SUP-MONTHLY"].reads
     assert monthly.supervisions and not any(s.discussions for s in monthly.supervisions)
     assert monthly.contacts == () and monthly.leave_sheets == ()
+
+
+def _records_on_the_edge(facts):
+    """The demo with records made at the last moment surely in time, and a microsecond after, for
+    sessions held on each weekday in winter and in summer time and for every event (significant or
+    not, as they were)."""
+    from dataclasses import replace
+
+    from oversight.policy.calendar import WorkingCalendar
+    from oversight.policy.records import weekday_reach
+
+    calendar, reach = WorkingCalendar(), weekday_reach(facts.settings.record_working_days)
+
+    def last_moment(held, significant):
+        if significant:
+            return calendar.hours_deadline(held, facts.settings.urgent_record_hours)
+        day = calendar.local_date(held)
+        return calendar.end_of(day + timedelta(days=reach[day.weekday()]))
+
+    wanted = {(weekday, summer) for weekday in range(7) for summer in (False, True)}
+    sessions = []
+    for session in facts.supervisions:
+        local = session.held.astimezone(LONDON)
+        key = (local.weekday(), bool(local.dst()))
+        if key in wanted and session.is_formal and len(session.discussions) >= 2:
+            wanted.discard(key)
+            on_time, late = session.discussions[:2]
+            session = replace(session, discussions=(
+                replace(on_time, recorded=last_moment(session.held, on_time.significant),
+                        recorded_by=on_time.recorded_by or session.supervisor),
+                replace(late, recorded=last_moment(session.held, late.significant) + timedelta(microseconds=1),
+                        recorded_by=late.recorded_by or session.supervisor),
+                *session.discussions[2:],
+            ))
+        sessions.append(session)
+    assert not wanted - {(5, False), (5, True), (6, False), (6, True)}  # every working weekday, both times
+    # Events held at half past midnight: in summer time the day before in UTC, which must not count.
+    past_midnight = (
+        datetime.combine(e.held.astimezone(LONDON).date(), time(0, 30), tzinfo=LONDON) for e in facts.oversight_events
+    )
+    events = tuple(
+        replace(e, held=held, recorded=last_moment(held, e.significant) + timedelta(microseconds=i % 2),
+                recorded_by=e.recorded_by or e.by)
+        for i, (e, held) in enumerate(zip(facts.oversight_events, past_midnight, strict=True))
+    )
+    return replace(facts, supervisions=tuple(sessions), oversight_events=events)
+
+
+def test_the_records_made_in_time_are_left_unread_by_the_database_as_by_the_rule(demo_facts):
+    """On PostgreSQL the database tells the records surely made in time apart (store.read); on
+    SQLite the rules do. Either way the same records are left out and REC-DEADLINE finds the same."""
+    from oversight.policy.catalogue import BY_ID
+    from oversight.policy.engine import evaluate
+    from oversight.policy.records import without_records_made_in_time
+    from oversight.store.read import rule_facts
+
+    replace_service(_records_on_the_edge(demo_facts), actor="test")
+    service = Service.objects.get(ref="BULK")
+    whole = service_facts(service).only(BY_ID["REC-DEADLINE"].reads)
+
+    def by_id(rows):  # the database's order is its own
+        return sorted(rows, key=lambda row: row.id)
+
+    read = {}
+    for moment in MOMENTS:
+        as_of = datetime.fromisoformat(moment).replace(tzinfo=LONDON)
+        narrow = read[moment] = rule_facts(service, ["REC-DEADLINE"], as_of)
+        expected = without_records_made_in_time(whole, as_of)
+        assert by_id(narrow.supervisions) == by_id(expected.supervisions), moment
+        assert by_id(narrow.oversight_events) == by_id(expected.oversight_events), moment
+        assert narrow.in_time_left_out_by == as_of and narrow.tables == whole.tables
+        found = evaluate(narrow, as_of, ["REC-DEADLINE"])
+        assert found == evaluate(whole, as_of, ["REC-DEADLINE"]) and found, moment
+    # Of the records on the edge, those made a microsecond after it (…001) are read, the others are
+    # not unless made after the moment judged; and most of the history is not read.
+    after_the_edge = {e.id for e in whole.oversight_events if e.recorded.microsecond % 1000 == 1}
+    assert len(after_the_edge) == len(whole.oversight_events) // 2
+    assert {e.id for e in narrow.oversight_events} == after_the_edge | {
+        e.id for e in whole.oversight_events if e.recorded > as_of}
+    edge_discussions = [(s.id, d.case) for s in narrow.supervisions for d in s.discussions
+                        if d.recorded and d.recorded.microsecond % 1000 == 1]
+    assert len(edge_discussions) >= 10
+    today = sum(len(s.discussions) for s in read[MOMENTS[0]].supervisions)
+    assert today * 2 < sum(len(s.discussions) for s in whole.supervisions)

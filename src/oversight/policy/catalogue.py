@@ -16,6 +16,9 @@ class Rule:
     words: str  # the policy's own words
     module: str  # the module of oversight.policy that enforces it
     reads: frozenset[str]  # the tables of a service's facts it judges on (facts.TABLES)
+    # False: it finds nothing in a record surely made in time, so it can be judged without them
+    # (records.without_records_made_in_time).
+    needs_records_made_in_time: bool = True
 
 
 SUPERVISION = "Supervision policy"
@@ -59,7 +62,8 @@ RULES: tuple[Rule, ...] = (
          "If for any reason they haven't been completed, the reasons can be noted.", "supervision", _ACTIONS),
     Rule("REC-DEADLINE", "Record on the child's file in time", SUPERVISION,
          "A case note supervision record … must be made by the line manager … within 5 working days or 24 hours "
-         "for any significant case decisions and/or urgent matters.", "records", _RECORDS),
+         "for any significant case decisions and/or urgent matters.", "records", _RECORDS,
+         needs_records_made_in_time=False),
     Rule("REC-AUTHOR", "Record made by the manager involved", SUPERVISION,
          "It is the responsibility of the manager involved to make this recording", "records", _RECORDS),
     Rule("COV-BUDDY", "Every case holder has a buddy", BUDDY,

@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from oversight.collector import collector_paused
 from oversight.policy import ownership, window
 from oversight.policy import buddies, cover_checks, data_quality, leave, records, supervision
-from oversight.policy.catalogue import RULE_IDS, RULES, reads_of
+from oversight.policy.catalogue import BY_ID, RULE_IDS, RULES, reads_of
 from oversight.policy.cover import CoverAnswer, resolve_day
 from oversight.policy.facts import ServiceFacts
 from oversight.policy.findings import Finding, Judgement
@@ -47,6 +47,14 @@ def _findings(judgement: Judgement, rules: Collection[str] | None) -> Iterator[F
     if read is not None and not reads_of(wanted) <= read:
         missing = ", ".join(sorted(reads_of(wanted) - read))
         raise ValueError(f"these facts were read without {missing}, which the rules asked for read")
+    left_out_by = judgement.facts.in_time_left_out_by
+    if left_out_by is not None:
+        needing = sorted(rule for rule in wanted if BY_ID[rule].needs_records_made_in_time)
+        if needing:
+            raise ValueError(f"these facts leave out the records made in time, which {', '.join(needing)} need")
+        if judgement.as_of < left_out_by:
+            raise ValueError(f"these facts leave out the records made in time by {left_out_by.isoformat()}:"
+                             " they can be judged as of that moment or later")
     for module in RULE_MODULES:
         chosen = wanted & _RULES_OF[module]
         if not chosen:
@@ -59,7 +67,7 @@ def _findings(judgement: Judgement, rules: Collection[str] | None) -> Iterator[F
 
 def owners_with_span(facts: ServiceFacts, as_of: datetime, findings: list[Finding]):
     """`ownership.owners` of the findings as of a moment, and the span of moments it holds for."""
-    if facts.tables is not None:  # who owns a fix may depend on any table
+    if facts.tables is not None or facts.in_time_left_out_by is not None:  # it may depend on any table or record
         raise ValueError("the owners of findings are worked out on the whole service's facts")
     with collector_paused():
         judgement, watched = _watched_judgement(facts, as_of)

@@ -288,6 +288,10 @@ class ServiceFacts:
     `tables` says which tables these facts were read with when only some were (`only`): the rest
     are empty, and the engine refuses to judge a rule on facts without a table it reads
     (catalogue.Rule.reads). None: as their maker built them, unchecked.
+
+    `in_time_left_out_by`: the records surely made in time by this moment were left out
+    (records.without_records_made_in_time); the engine judges only the rules that need no such
+    record, and only as of that moment or later. None: every record is here.
     """
 
     service: Service
@@ -308,6 +312,7 @@ class ServiceFacts:
     contacts: tuple[Contact, ...] = ()
     milestones: tuple[Milestone, ...] = ()
     tables: frozenset[str] | None = None
+    in_time_left_out_by: datetime | None = None
 
     @property
     def settings(self) -> PolicySettings:

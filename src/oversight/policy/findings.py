@@ -51,6 +51,14 @@ class Finding:
         )
 
 
+def service_calendar(facts: ServiceFacts) -> WorkingCalendar:
+    """The service's working calendar: its bank holidays, time zone and closure days."""
+    service = facts.service
+    return WorkingCalendar(
+        region=service.holidays, timezone=service.timezone, closure_days=service.settings.closure_days
+    )
+
+
 @dataclass(frozen=True)
 class Judgement:
     """The moment rules are judged at, with the calendar and the facts they are judged on."""
@@ -61,12 +69,7 @@ class Judgement:
 
     @classmethod
     def at(cls, facts: ServiceFacts, as_of: datetime) -> Judgement:
-        service = facts.service
-        calendar = WorkingCalendar(
-            region=service.holidays,
-            timezone=service.timezone,
-            closure_days=service.settings.closure_days,
-        )
+        calendar = service_calendar(facts)
         if as_of.tzinfo is None:
             as_of = as_of.replace(tzinfo=calendar.tz)
         return cls(facts=facts.known_on(calendar.local_date(as_of)), as_of=as_of, calendar=calendar)

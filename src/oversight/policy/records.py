@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterator
-from datetime import datetime
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
+from oversight.policy.calendar import WorkingCalendar
 from oversight.policy.facts import OversightEvent, ServiceFacts, Supervision
-from oversight.policy.findings import Finding, Judgement, Status, fmt_day
+from oversight.policy.findings import Finding, Judgement, Status, fmt_day, service_calendar
+from oversight.policy.settings import PolicySettings
 
 LATE = "late: the record of {about} was due {by} but was made on {recorded}."
 OVERDUE = (
@@ -89,6 +92,61 @@ def record_state(j: Judgement, r: NeededRecord, deadline: datetime) -> str:
     if known:
         return "recorded" if r.recorded <= deadline else "late"
     return "overdue" if j.as_of > deadline else "due"
+
+
+# -- Records surely made in time ---------------------------------------------------------------
+# Ten years of records are mostly made in time, and REC-DEADLINE finds nothing in them once they are
+# on the file. Judging the rule alone (findings --rule, the floor benchmark) can leave them out, the
+# database telling them apart (store/read.py), so long as "surely in time" never takes in a record
+# the rule would find: the bound below is never later than the deadline.
+
+
+def weekday_reach(working_days: int) -> tuple[int, ...]:
+    """For a day of each weekday (Monday first), how many days after it its `working_days`-th
+    weekday falls. Bank holidays and closures only take working days away, so the end of that
+    weekday is never later than REC-DEADLINE's deadline of the end of the `working_days`-th working
+    day after the day a record's discussion was held."""
+    reach = []
+    for weekday in range(7):
+        days, counted = 0, 0
+        while counted < working_days:
+            days += 1
+            counted += (weekday + days) % 7 < 5
+        reach.append(days)
+    return tuple(reach)
+
+
+def surely_in_time(calendar: WorkingCalendar, settings: PolicySettings, held: datetime, significant: bool,
+                   recorded: datetime | None, by: datetime) -> bool:
+    """A record on the file by `by` and made by a moment no later than its REC-DEADLINE deadline:
+    as of `by` or later, REC-DEADLINE finds nothing in it."""
+    if recorded is None or recorded > by:
+        return False
+    if significant:  # the deadline itself: clock hours
+        return recorded <= calendar.hours_deadline(held, settings.urgent_record_hours)
+    day: date = calendar.local_date(held)
+    reach = weekday_reach(settings.record_working_days)[day.weekday()]
+    return recorded <= calendar.end_of(day + timedelta(days=reach))
+
+
+def without_records_made_in_time(facts: ServiceFacts, by: datetime) -> ServiceFacts:
+    """The facts without the discussions and events whose records were surely made in time by `by`,
+    and without the sessions left with no discussion: what REC-DEADLINE needs to be judged as of
+    `by` or later (the store reads the same from the database: store.read.rule_facts)."""
+    calendar, settings = service_calendar(facts), facts.settings
+    if by.tzinfo is None:  # as Judgement.at reads a plain moment: the service's local time
+        by = by.replace(tzinfo=calendar.tz)
+
+    def outstanding(held: datetime, significant: bool, recorded: datetime | None) -> bool:
+        return not surely_in_time(calendar, settings, held, significant, recorded, by)
+
+    sessions = []
+    for session in facts.supervisions:
+        left = tuple(d for d in session.discussions if outstanding(session.held, d.significant, d.recorded))
+        if left:
+            sessions.append(replace(session, discussions=left) if len(left) < len(session.discussions) else session)
+    events = tuple(e for e in facts.oversight_events if outstanding(e.held, e.significant, e.recorded))
+    return replace(facts, supervisions=tuple(sessions), oversight_events=events, in_time_left_out_by=by)
 
 
 _STATE_FINDINGS = {"late": (Status.BREACH, LATE), "overdue": (Status.BREACH, OVERDUE), "due": (Status.DUE, DUE)}

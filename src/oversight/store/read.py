@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict, defaultdict
 from dataclasses import replace
+from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -18,7 +19,8 @@ from oversight.collector import collector_paused
 from oversight.cover import models as cover
 from oversight.people import models as people
 from oversight.policy import facts as f
-from oversight.policy.catalogue import reads_of
+from oversight.policy import records
+from oversight.policy.catalogue import BY_ID, reads_of
 from oversight.policy.settings import PolicySettings
 from oversight.supervision import models as sup
 
@@ -126,17 +128,47 @@ CASEWORK = frozenset({
 })
 
 
-def rule_facts(service: people.Service, rules) -> f.ServiceFacts:
+def rule_facts(service: people.Service, rules, as_of: datetime | None = None) -> f.ServiceFacts:
     """The service's facts read now with only the tables `rules` read (catalogue.Rule.reads), as
     `fresh_service_facts(service).only(...)` would give them: what judging those rules alone needs.
-    Not kept: the whole service's facts are what pages share."""
+    Given the moment they are to be judged as of, and when no rule needs the records made in time
+    (Rule.needs_records_made_in_time), those are left out, as records.without_records_made_in_time
+    leaves them out. Not kept: the whole service's facts are what pages share."""
     tables = reads_of(rules)
+    leave_out = as_of is not None and not any(BY_ID[rule].needs_records_made_in_time for rule in rules)
     with collector_paused():
-        return replace(_read_service_facts(service, tables), tables=tables)
+        if not leave_out:
+            return replace(_read_service_facts(service, tables), tables=tables)
+        if connection.vendor != "postgresql":  # told apart here rather than by the database
+            return replace(records.without_records_made_in_time(_read_service_facts(service, tables), as_of),
+                           tables=tables)
+        facts = _read_service_facts(service, tables, _in_time_params(service, as_of))
+        return replace(facts, tables=tables, in_time_left_out_by=as_of)
 
 
-def _read_service_facts(service: people.Service, tables: frozenset[str]) -> f.ServiceFacts:
-    """The tables named (facts.TABLES) of the service; the others are left empty."""
+def _in_time_params(service: people.Service, by: datetime) -> dict:
+    """The parameters of _SURELY_IN_TIME for the service's records on the file by `by`."""
+    settings = PolicySettings.from_mapping(service.settings)
+    if by.tzinfo is None:
+        by = by.replace(tzinfo=ZoneInfo(service.timezone))
+    return {"by": by, "tz": service.timezone, "hours": settings.urgent_record_hours,
+            "reach": list(records.weekday_reach(settings.record_working_days))}
+
+
+# records.surely_in_time in PostgreSQL's words, for the row `{r}` held at `{held}`: on the file by
+# then, and within the hours when significant, else by the end of the day the weekday reach gives
+# (its array is Monday first, as ISO weekdays count from 1; 23:59:59.999 is calendar.END_OF_DAY).
+_SURELY_IN_TIME = """{r}.recorded IS NOT NULL AND {r}.recorded <= %(by)s AND CASE WHEN {r}.significant
+    THEN {r}.recorded <= {held} + make_interval(hours => %(hours)s)
+    ELSE {r}.recorded AT TIME ZONE %(tz)s <= ({held} AT TIME ZONE %(tz)s)::date
+        + (%(reach)s::int[])[extract(isodow FROM {held} AT TIME ZONE %(tz)s)::int] + time '23:59:59.999'
+    END"""
+
+
+def _read_service_facts(service: people.Service, tables: frozenset[str],
+                        in_time: dict | None = None) -> f.ServiceFacts:
+    """The tables named (facts.TABLES) of the service; the others are left empty. `in_time`
+    (PostgreSQL): the records surely made in time are left out (_in_time_params)."""
     tz = ZoneInfo(service.timezone)
 
     def local(moment):
@@ -223,7 +255,7 @@ def _read_service_facts(service: people.Service, tables: frozenset[str]) -> f.Se
         cover_confirmations=cover_confirmations,
         reallocations=reallocations,
         duty_rota=duty_rota,
-        supervisions=_supervisions(sid, local, refs, case_refs, tables) if "supervisions" in tables else (),
+        supervisions=_supervisions(sid, local, refs, case_refs, tables, in_time) if "supervisions" in tables else (),
         gap_records=tuple(
             f.GapRecord(refs[s], m, local(r), refs[b])
             for s, m, r, b in read("gap_records", sup.GapRecord.objects, "staff_id", "month", "recorded", "by_id")
@@ -235,9 +267,12 @@ def _read_service_facts(service: people.Service, tables: frozenset[str]) -> f.Se
         ),
         oversight_events=tuple(
             f.OversightEvent(r, case_refs[c], k, local(h), refs[b], s, local(rc), ref(rb))
-            for r, c, k, h, b, s, rc, rb in read("oversight_events", sup.OversightEvent.objects,
-                                                 "ref", "case_id", "kind", "held", "by_id", "significant",
-                                                 "recorded", "recorded_by_id")
+            for r, c, k, h, b, s, rc, rb in (
+                read("oversight_events", sup.OversightEvent.objects, *EVENT_FIELDS) if in_time is None
+                else _fetch(f"SELECT {', '.join(EVENT_FIELDS)} FROM {sup.OversightEvent._meta.db_table} e"
+                            " WHERE e.service_id = %(sid)s AND NOT ("
+                            + _SURELY_IN_TIME.format(r="e", held="e.held") + ")", {**in_time, "sid": sid})
+            )
         ),
         contacts=tuple(
             f.Contact(case_refs[c], d, k)
@@ -250,6 +285,9 @@ def _read_service_facts(service: people.Service, tables: frozenset[str]) -> f.Se
     )
 
 
+EVENT_FIELDS = ("ref", "case_id", "kind", "held", "by_id", "significant", "recorded", "recorded_by_id")
+
+
 def _rows(queryset, *fields: str) -> list[tuple]:
     """`queryset.values_list(*fields)` as a list. On PostgreSQL the same SQL runs on the driver's own
     cursor with psycopg's C loader for timestamps (Django's per-value Python loader is most of the
@@ -257,7 +295,11 @@ def _rows(queryset, *fields: str) -> list[tuple]:
     rows = queryset.values_list(*fields)
     if connection.vendor != "postgresql":
         return list(rows)
-    sql, params = rows.query.sql_with_params()
+    return _fetch(*rows.query.sql_with_params())
+
+
+def _fetch(sql: str, params) -> list[tuple]:
+    """The rows of a query on PostgreSQL, read as _rows reads them."""
     with connection.cursor() as cursor:
         raw = cursor.cursor
         raw.adapters.register_loader("timestamptz", _timestamptz_loader())
@@ -274,8 +316,9 @@ def _timestamptz_loader():
 
 
 def _supervisions(sid: int, local, refs: dict[int, str], case_refs: dict[int, str],
-                  tables: frozenset[str]) -> tuple[f.Supervision, ...]:
-    """The sessions, with their discussions and the discussions' actions when `tables` name them."""
+                  tables: frozenset[str], in_time: dict | None = None) -> tuple[f.Supervision, ...]:
+    """The sessions, with their discussions and the discussions' actions when `tables` name them.
+    `in_time`: only the discussions whose records are not surely made in time, and their sessions."""
     ref = refs.get
     actions = defaultdict(list)
     discussions = defaultdict(list)
@@ -286,17 +329,24 @@ def _supervisions(sid: int, local, refs: dict[int, str], case_refs: dict[int, st
         ):
             actions[discussion].append(f.Action(r, text, ref(owner), due, done, reason))
     if "discussions" in tables:
-        for pk, session, case, depth, significant, recorded, recorded_by in _rows(
-            sup.Discussion.objects.filter(service_id=sid),
-            "pk", "supervision_id", "case_id", "depth", "significant", "recorded", "recorded_by_id",
-        ):
+        fields = ("id", "supervision_id", "case_id", "depth", "significant", "recorded", "recorded_by_id")
+        rows = _rows(sup.Discussion.objects.filter(service_id=sid), *fields) if in_time is None else _fetch(
+            f"SELECT {', '.join('d.' + x for x in fields)} FROM {sup.Discussion._meta.db_table} d"
+            f" JOIN {sup.Supervision._meta.db_table} s ON s.id = d.supervision_id AND s.service_id = %(sid)s"
+            " WHERE d.service_id = %(sid)s AND NOT (" + _SURELY_IN_TIME.format(r="d", held="s.held") + ")",
+            {**in_time, "sid": sid},
+        )
+        for pk, session, case, depth, significant, recorded, recorded_by in rows:
             done = actions.get(pk)
             discussions[session].append(
                 f.Discussion(case_refs[case], depth, significant, local(recorded), ref(recorded_by),
                              tuple(sorted(done, key=lambda a: a.id)) if done else ())
             )
-    sessions = _rows(sup.Supervision.objects.filter(service_id=sid),
-                     "pk", "ref", "kind", "supervisor_id", "supervisee_id", "held", "minutes")
+    fields = ("id", "ref", "kind", "supervisor_id", "supervisee_id", "held", "minutes")
+    sessions = _rows(sup.Supervision.objects.filter(service_id=sid), *fields) if in_time is None else _fetch(
+        f"SELECT {', '.join(fields)} FROM {sup.Supervision._meta.db_table}"
+        " WHERE service_id = %(sid)s AND id = ANY(%(ids)s)", {"sid": sid, "ids": list(discussions)},
+    )
     participants = defaultdict(list)
     for session, staff in _participants(sid, [row[0] for row in sessions if row[4] is None]):
         participants[session].append(refs[staff])
@@ -309,7 +359,6 @@ def _supervisions(sid: int, local, refs: dict[int, str], case_refs: dict[int, st
         )
         for pk, r, kind, supervisor, supervisee, held, minutes in sessions
     )
-
 
 
 def _participants(sid: int, groups: list[int]) -> list[tuple[int, int]]:

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         if unknown:
             raise bad_input(f"--rule: no such rule {', '.join(unknown)} (rules: {', '.join(RULE_IDS)})")
         if rules:  # those rules alone, on the tables they read (catalogue.Rule.reads), not the whole service
-            findings = evaluate(rule_facts(service, rules), as_of, rules)
+            findings = evaluate(rule_facts(service, rules, as_of), as_of, rules)
         else:
             findings = evaluate(service_facts(service), as_of)
         if options["status"]:
