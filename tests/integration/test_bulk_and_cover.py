@@ -154,5 +154,9 @@ def test_the_records_made_in_time_are_left_unread_by_the_database_as_by_the_rule
     edge_discussions = [(s.id, d.case) for s in narrow.supervisions for d in s.discussions
                         if d.recorded and d.recorded.microsecond % 1000 == 1]
     assert len(edge_discussions) >= 10
+    # A moment without an offset is the service's local time, as everywhere else.
+    plain = datetime.fromisoformat(MOMENTS[0])
+    assert evaluate(rule_facts(service, ["REC-DEADLINE"], plain), plain, ["REC-DEADLINE"]) == evaluate(
+        whole, plain, ["REC-DEADLINE"])
     today = sum(len(s.discussions) for s in read[MOMENTS[0]].supervisions)
     assert today * 2 < sum(len(s.discussions) for s in whole.supervisions)

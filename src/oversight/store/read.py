@@ -136,6 +136,8 @@ def rule_facts(service: people.Service, rules, as_of: datetime | None = None) ->
     leaves them out. Not kept: the whole service's facts are what pages share."""
     tables = reads_of(rules)
     leave_out = as_of is not None and not any(BY_ID[rule].needs_records_made_in_time for rule in rules)
+    if leave_out and as_of.tzinfo is None:  # as Judgement.at reads a plain moment: the service's local time
+        as_of = as_of.replace(tzinfo=ZoneInfo(service.timezone))
     with collector_paused():
         if not leave_out:
             return replace(_read_service_facts(service, tables), tables=tables)
@@ -149,8 +151,6 @@ def rule_facts(service: people.Service, rules, as_of: datetime | None = None) ->
 def _in_time_params(service: people.Service, by: datetime) -> dict:
     """The parameters of _SURELY_IN_TIME for the service's records on the file by `by`."""
     settings = PolicySettings.from_mapping(service.settings)
-    if by.tzinfo is None:
-        by = by.replace(tzinfo=ZoneInfo(service.timezone))
     return {"by": by, "tz": service.timezone, "hours": settings.urgent_record_hours,
             "reach": list(records.weekday_reach(settings.record_working_days))}
 
@@ -268,8 +268,8 @@ def _read_service_facts(service: people.Service, tables: frozenset[str],
         oversight_events=tuple(
             f.OversightEvent(r, case_refs[c], k, local(h), refs[b], s, local(rc), ref(rb))
             for r, c, k, h, b, s, rc, rb in (
-                read("oversight_events", sup.OversightEvent.objects, *EVENT_FIELDS) if in_time is None
-                else _fetch(f"SELECT {', '.join(EVENT_FIELDS)} FROM {sup.OversightEvent._meta.db_table} e"
+                read("oversight_events", sup.OversightEvent.objects, *_EVENT_FIELDS) if in_time is None
+                else _fetch(f"SELECT {', '.join(_EVENT_FIELDS)} FROM {sup.OversightEvent._meta.db_table} e"
                             " WHERE e.service_id = %(sid)s AND NOT ("
                             + _SURELY_IN_TIME.format(r="e", held="e.held") + ")", {**in_time, "sid": sid})
             )
@@ -285,7 +285,7 @@ def _read_service_facts(service: people.Service, tables: frozenset[str],
     )
 
 
-EVENT_FIELDS = ("ref", "case_id", "kind", "held", "by_id", "significant", "recorded", "recorded_by_id")
+_EVENT_FIELDS = ("ref", "case_id", "kind", "held", "by_id", "significant", "recorded", "recorded_by_id")
 
 
 def _rows(queryset, *fields: str) -> list[tuple]:
