@@ -34,7 +34,7 @@ def test_a_case_view_is_audited_with_its_lawful_basis(token_for):
     response = token_for("Y2").get("/api/cases/E1")
     assert response.status_code == 200
     body = response.json()
-    assert body["access"] == {"basis": "cover for Y1 during absence L1", "can_act": True}
+    assert body["access"] == {"basis": "cover for Y1 during absence L1", "can_act": True, "writes_records": False}
     assert body["allocations"] == [{"staff": "Y1", "start": "2026-01-05", "end": None}]
     entry = AuditEvent.objects.filter(action="view", case_ref="E1").last()
     assert entry.basis == "cover for Y1 during absence L1" and entry.actor == "u-Y2 (Y2)"

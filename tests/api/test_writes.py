@@ -13,7 +13,8 @@ import pytest
 from oversight.audit.models import AuditEvent
 from oversight.cover.models import CoverConfirmation, Reallocation
 from oversight.cover.services_team import absence_record_unplanned
-from oversight.people.models import Staff
+from oversight.people.models import Case, Staff
+from oversight.store import revisions
 from oversight.supervision.models import Action, GapRecord, OversightEvent, RecordAmendment, Supervision
 from tests.api.conftest import error_of
 
@@ -289,6 +290,25 @@ def test_the_record_of_a_discussion_is_written_through_the_api(token_for):
     assert put(d1, path, {"text": "Discussed the resettlement plan.", "version": record["version"]}).status_code == 200
     discussion = d1.get("/api/supervisions?staff=Y1").json()["items"][0]["discussions"][1]
     assert discussion["case"] == "E2" and discussion["recorded_by"] == "D1"
+
+
+def test_the_record_owed_on_a_case_closed_since_is_still_written_and_amended(token_for):
+    # Decision 0004: a closed case is read-only but for the records still owed on its file.
+    d1 = token_for("D1")
+    event = _event_without_record(d1)
+    path = f"/api/cases/E3/records/event/{event['id']}"
+    version = d1.get(path).json()["version"]
+    Case.objects.filter(ref="E3").update(closed=date.today() - timedelta(days=1))
+    revisions.bump(Case.objects.get(ref="E3").service_id)
+    access = d1.get("/api/cases/E3").json()["access"]
+    assert (access["can_act"], access["writes_records"], access["basis"]) == (False, True, "line manager")
+    refused(post(d1, "/api/oversight-events", EVENT | {"kind": "management_decision"}))  # no new decision on a closed case
+    written = put(d1, path, {"text": "Decision made before closure.", "version": version})
+    assert written.status_code == 200, written.content
+    assert written.json()["recorded_by"] == "D1"
+    amended = post(d1, f"{path}/amendments", {"text": "Decision made the day before closure.", "reason": "Date."})
+    assert amended.status_code == 201, amended.content
+    refused(post(token_for("SO1"), f"{path}/amendments", {"text": "x", "reason": "y"}))
 
 
 # -- cover decisions -------------------------------------------------------------------------------

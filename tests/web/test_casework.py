@@ -246,20 +246,33 @@ def test_every_link_on_the_home_page_opens(service, clock, sign_in, ref):
         assert [c for c in _cards(home, "yours") if "SUP-MONTHLY" in c] and "/supervision/" not in links
 
 
-def test_an_overdue_record_on_a_closed_case_links_to_the_childs_file(service, clock, sign_in):
-    # Closed cases are read-only (decision 0004): the record page refuses to write on them, so the
-    # home page offers the child's file, which the manager may still read, instead of a dead link.
+def test_an_overdue_record_on_a_closed_case_is_still_written_by_the_manager_who_held_it(service, clock, sign_in):
+    # Closed cases are read-only but for the records still owed on the child's file (decision 0004):
+    # a discussion's record is owed after the case closes too, and nothing else clears "overdue".
     Discussion.objects.filter(service=service, case__ref="E3").update(recorded=None, recorded_by=None)
+    Case.objects.filter(service=service, ref="E3").update(closed=date(2026, 2, 17))
     revisions.bump(service.pk)
     clock("2026-02-18 12:00")
     d1 = sign_in("D1")
+    [card] = [c for c in _cards(d1.get("/"), "yours") if "REC-DEADLINE" in c]
     [link] = _links(d1.get("/"), "yours")  # overdue: written on the record's page
-    assert link.startswith("/cases/E3/records/discussion/") and d1.get(link).status_code == 200
-    Case.objects.filter(service=service, ref="E3").update(closed=date(2026, 2, 17))
-    revisions.bump(service.pk)
-    assert d1.get(link).status_code == 404
-    [link] = _links(d1.get("/"), "yours")
-    assert link == "/cases/E3/" and d1.get(link).status_code == 200
+    assert link.startswith("/cases/E3/records/discussion/") and "overdue" in card.lower()
+    form = d1.get(link)
+    assert form.status_code == 200
+    assert f'href="{link}"' in d1.get("/supervision/").content.decode()  # "Records to write" leads there too
+    file = main(d1.get("/cases/E3/"))
+    assert "This case is closed. You can read the file, and write or amend the records" in file
+    assert "Record a management decision" not in file  # a closed case takes no new decision
+    assert d1.get("/cases/E3/oversight/new/").status_code == 404
+    assert d1.post(link, {"text": "Discussed before closure: exit plan agreed.", "seen": _seen(form)}).status_code == 302
+    [discussion] = Discussion.objects.filter(service=service, case__ref="E3")
+    assert (discussion.notes, discussion.recorded_by.ref) == ("Discussed before closure: exit plan agreed.", "D1")
+    assert not [c for c in _cards(d1.get("/"), "yours") if "REC-DEADLINE" in c and "overdue" in c.lower()]
+    written = AuditEvent.objects.filter(case_ref="E3", action="change", object_type="discussion").latest("pk")
+    decided = AuditEvent.objects.filter(case_ref="E3", action="change", object_type="case").latest("pk")
+    assert "written on the file of case E3" in written.summary and decided.basis == "line manager"
+    # Whoever could not act on the case while it was open writes nothing on it now.
+    assert sign_in("SO1").post(link, {"text": "x", "seen": _seen(form)}).status_code == 404
 
 
 def test_a_past_leave_sheet_links_only_to_the_files_its_reader_may_still_open(service, clock, sign_in):

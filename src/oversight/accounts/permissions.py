@@ -58,8 +58,11 @@ def cover_facts(request, identity: Identity) -> ServiceFacts:
     return facts
 
 
-def case_for(request, case_ref: str, *, act: bool = False, purpose: str = "viewed the case") -> tuple[Case, CaseAccess]:
-    """The case, if the signed-in person may see it (and act on it when `act`); else 404."""
+def case_for(request, case_ref: str, *, act: bool = False, records: bool = False,
+             purpose: str = "viewed the case") -> tuple[Case, CaseAccess]:
+    """The case, if the signed-in person may see it (and act on it when `act`; write and amend the
+    records on its file when `records`, which stays allowed on a closed case: CaseAccess.writes_records);
+    else 404."""
     identity = require_identity(request)
     now, today = local_now(identity)
     case = Case.objects.filter(service=identity.service, ref=case_ref).first()
@@ -69,9 +72,10 @@ def case_for(request, case_ref: str, *, act: bool = False, purpose: str = "viewe
         else CaseAccess.denied(case_ref, "no such case in this service")
     )
     _audit_case_decision(
-        identity, case_ref, case, access, allowed=access.allowed and (access.can_act or not act),
-        object_type="case", action="change" if act else "view",
-        refused=f"Refused: {purpose} ({'act' if act else 'view'})", purpose=purpose,
+        identity, case_ref, case, access,
+        allowed=access.allowed and (access.can_act or not act) and (access.writes_records or not records),
+        object_type="case", action="change" if act or records else "view",
+        refused=f"Refused: {purpose} ({'act' if act or records else 'view'})", purpose=purpose,
     )
     return case, access
 

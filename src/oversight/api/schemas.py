@@ -34,6 +34,9 @@ class StaffOut(Schema):
 class CaseAccessOut(Schema):
     basis: str = Field(description="Why you may see the case (the lawful basis the audit trail records)")
     can_act: bool = Field(description="Whether you may act on it (not only read)")
+    writes_records: bool = Field(description="Whether you may write and amend the records of discussions and "
+                                 "decisions on the child's file: a manager who may act on the case, or could "
+                                 "while it was open (a closed case is read-only but for its records)")
 
 
 class CaseOut(Schema):

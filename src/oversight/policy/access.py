@@ -9,7 +9,9 @@ Access follows role and relationship, on a given day:
 - senior managers (operational service manager and above) read the whole service;
 - the performance team and administrators never see a child's case narrative
   (`reads_case_narrative`: one answer for the pages, the exports and the API).
-Closed cases are read-only. Every answer carries the basis that the audit trail records for a view
+Closed cases are read-only, but for the records still owed on the child's file (REC-DEADLINE): those
+who could act on the case while it was open may write and amend them (`writes_records`; decision 0004,
+"Records owed on a closed case"). Every answer carries the basis that the audit trail records for a view
 (Data Protection Act 2018 s62: consultation and disclosure are logged with their justification).
 
 `case_audit_access` decides who reads a case's audit history (who looked at and changed it).
@@ -45,6 +47,9 @@ class CaseAccess:
     allowed: bool
     can_act: bool = False
     basis: str = "no relationship to this case"
+    # REC-DEADLINE: a discussion's record is owed on the child's file even once the case has closed,
+    # so acting on the records outlives acting on the case: on an open case the two are the same.
+    writes_records: bool = False
 
     @classmethod
     def denied(cls, case: str, reason: str = "no relationship to this case") -> CaseAccess:
@@ -114,7 +119,7 @@ def case_access(
     manager = _last_case_manager(facts, case_id, day)
 
     def grant(basis: str, act: bool = True) -> CaseAccess:
-        return CaseAccess(case_id, True, act and is_open, basis)
+        return CaseAccess(case_id, True, act and is_open, basis, writes_records=act)
 
     if manager == me and facts.case_manager_on(case_id, day) == me:
         return grant("case manager")
@@ -153,7 +158,7 @@ def visible_cases(
     def give(ids, basis, act=True):
         for case_id in sorted(ids):
             if case_id not in granted:
-                granted[case_id] = CaseAccess(case_id, True, act and case_id in open_ids, basis)
+                granted[case_id] = CaseAccess(case_id, True, act and case_id in open_ids, basis, writes_records=act)
 
     current = {a.case for a in facts.allocations_by_staff.get(me, ()) if in_range(day, a.start, a.end)}
     give(current & set(managers), "case manager")
@@ -190,10 +195,10 @@ def visible_cases(
 
 def may_write_records(facts: ServiceFacts, viewer: Viewer, access: CaseAccess) -> bool:
     """Whether the viewer writes records on the child's file of a case they have `access` to: managers
-    ("the manager involved", REC-AUTHOR) who may act on it; closed cases are read-only. The record
-    page decides the record itself."""
+    ("the manager involved", REC-AUTHOR) who may act on it, or could while it was open (a closed case
+    is read-only but for the records still owed on it). The record page decides the record itself."""
     person = facts.staff_by_id.get(viewer.staff) if viewer.staff else None
-    return access.can_act and person is not None and person.is_manager
+    return access.writes_records and person is not None and person.is_manager
 
 
 def case_audit_access(facts: ServiceFacts, viewer: Viewer, case_id: str, day: date) -> CaseAccess:

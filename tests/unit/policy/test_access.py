@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oversight.policy.access import Viewer, case_access, visible_cases
+from oversight.policy.access import Viewer, case_access, may_write_records, visible_cases
 from oversight.policy.facts import LeaveSheetLine
 
 from .builders import moment, team
@@ -132,6 +132,24 @@ def test_closed_cases_are_read_only_and_leavers_see_nothing():
     leaver = service().build()
     leaver = replace(leaver, staff=tuple(replace(s, end=date(2026, 3, 1)) if s.id == "Y1" else s for s in leaver.staff))
     assert who(leaver, "Y1")[0] is False
+
+
+def test_the_records_owed_on_a_closed_case_are_written_by_whoever_could_act_on_it_while_open():
+    # REC-DEADLINE: a discussion's record is owed on the child's file after the case closes too.
+    b = service().case("C3", manager="Y1", opened="2025-06-02", closed="2026-01-31")
+    facts = b.person("O2", "operational_service_manager", manager="A1").build()  # senior, outside Y1's line
+    owed = {staff: case_access(facts, Viewer(staff=staff), "C3", DAY) for staff in ("Y1", "D1", "T1", "O1", "O2", "Y2")}
+    assert {s: (a.can_act, a.writes_records) for s, a in owed.items() if a.allowed} == {
+        "Y1": (False, False),  # former case manager: reads their old case
+        # the line above: writes the records, takes no new decision
+        "D1": (False, True), "T1": (False, True), "O1": (False, True),
+        "O2": (False, False),  # senior read
+    }
+    assert may_write_records(facts, Viewer(staff="D1"), owed["D1"])
+    assert not may_write_records(facts, Viewer(staff="Y1"), owed["Y1"])
+    for staff in ("Y1", "D1", "Y2"):  # on an open case, writing records is acting on the case
+        access = case_access(facts, Viewer(staff=staff), "C1", DAY)
+        assert access.writes_records == access.can_act
 
 
 def test_an_unknown_case_is_simply_not_allowed():

@@ -7,6 +7,7 @@ from oversight.accounts.permissions import case_audit_for, case_for, caseload_fo
 from oversight.api.common import Paging, identity, page, parse_moment, responses
 from oversight.api.schemas import AuditPage, CaseDetailOut, CasePage, CoverOut, OrderType, Risk, Role, StaffPage
 from oversight.audit.history import case_audit_events, change_summary
+from oversight.policy.access import may_write_records
 from oversight.policy.engine import cover_at
 from oversight.store.read import service_facts
 
@@ -43,11 +44,14 @@ class CaseFilters(Schema):
     open: bool | None = Field(None, description="Only cases open today (true) or closed (false)")
 
 
-def _case_item(facts, case, access, today) -> dict:
+def _case_item(facts, case, access, today, viewer) -> dict:
     return {
         "id": case.id, "name": case.name, "order_type": case.order_type, "risk": case.risk,
         "opened": case.opened, "closed": case.closed, "case_manager": facts.case_manager_on(case.id, today),
-        "paired_worker": case.paired_worker, "access": {"basis": access.basis, "can_act": access.can_act},
+        "paired_worker": case.paired_worker, "access": {
+            "basis": access.basis, "can_act": access.can_act,
+            "writes_records": may_write_records(facts, viewer, access),
+        },
     }
 
 
@@ -65,7 +69,7 @@ def case_list(request, filters: Query[CaseFilters], paging: Query[Paging]):
             continue
         if filters.open is not None and case.open_on(today) != filters.open:
             continue
-        items.append(_case_item(facts, case, visible[ref], today))
+        items.append(_case_item(facts, case, visible[ref], today, who.viewer))
     return page(items, paging)
 
 
@@ -78,7 +82,7 @@ def case_detail(request, ref: str):
     facts = cover_facts(request, who)
     case = facts.case_by_id[ref]
     return {
-        **_case_item(facts, case, access, today),
+        **_case_item(facts, case, access, today, who.viewer),
         "date_of_birth": case.date_of_birth,
         "allocations": [
             {"staff": a.staff, "start": a.start, "end": a.end} for a in facts.allocations_by_case.get(ref, ())

@@ -260,7 +260,7 @@ def oversight_event_create(request, body: OversightEventIn):
 def _record(request, ref: str, kind: str, ident: str, *, act: bool):
     purpose = ("wrote or amended a record on the child's file through the API" if act
                else "read a record on the child's file through the API")
-    case, _ = case_for(request, ref, act=act, purpose=purpose)
+    case, _ = case_for(request, ref, records=act, purpose=purpose)
     record = record_for(identity(request).service, case, kind, ident)
     if record is None:
         raise ApiError(404, "Not found: there is nothing here you may see.")

@@ -221,7 +221,9 @@ def case_file(request, ref: str):
         "allocations": allocations,
         "cover": cover,
         "timeline": _timeline(facts, ref, rec, tz, written, may_write),
-        "new_record_url": url_or_none("web:oversight-new", ref) if may_write else None,
+        # A closed case takes no new decision; only the records still owed on its file are written.
+        "new_record_url": url_or_none("web:oversight-new", ref) if may_write and access.can_act else None,
         "quality": [{"status": str(f.status), "detail": f.detail, "rule": f.rule} for f in quality],
         "read_only": not access.can_act,
+        "records_only": not access.can_act and may_write,
     })

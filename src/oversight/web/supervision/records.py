@@ -111,10 +111,10 @@ def record_amend(request, case_ref: str, kind: str, ident: str):
     if kind not in RECORD_KINDS:
         raise Http404("No such record")
     if request.method == "POST":
-        case, access = case_for(request, case_ref, act=True, purpose="wrote or amended a record on the child's file")
+        case, access = case_for(request, case_ref, records=True, purpose="wrote or amended a record on the child's file")
     else:
         case, access = case_for(request, case_ref, purpose="opened a record on the child's file to amend it")
-        if not access.can_act:
+        if not access.writes_records:
             raise Http404("No case found")
     _manager_or_404(page, case_ref, "amending a record on the child's file")
     record = record_for(page.service, case, kind, ident)
