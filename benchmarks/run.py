@@ -18,6 +18,7 @@ import resource
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from datetime import datetime
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -46,6 +47,34 @@ TARGETS = {
 
 def say(text: str) -> None:
     print(text, flush=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    case: str
+    day: int
+    kind: str
+
+
+def python_reference() -> float:
+    """Seconds this machine takes for one fixed piece of pure Python, of the kind the reading and
+    the rules do (200,000 frozen rows made, sorted, grouped by case): the best of five. The figures
+    of two machines compare only after dividing by it (docs/performance.md, "Method")."""
+
+    def work() -> int:
+        rows = [_Row(f"C{i % 5000}", (i * 7919) % 3650, "formal" if i % 3 else "group") for i in range(200_000)]
+        rows.sort(key=lambda r: (r.case, r.day))
+        groups: dict[str, list[int]] = {}
+        for row in rows:
+            groups.setdefault(row.case, []).append(row.day)
+        return sum(max(days) - min(days) for days in groups.values())
+
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return round(min(times), 3)
 
 
 def psql(sql: str) -> None:
@@ -212,6 +241,13 @@ def table(results: dict) -> str:
     widths = [max(len(str(r[i])) for r in [["figure", "target", *scales], *rows]) for i in range(len(scales) + 2)]
     for r in [["figure", "target", *scales], ["-" * w for w in widths], *rows]:
         lines.append("  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+    machine = results.get("machine", {})
+    if machine.get("python_reference_seconds") is not None:
+        end = machine.get("python_reference_seconds_at_end")
+        lines.append("")
+        lines.append(f"Machine: {machine['cpus']} cores; the Python reference work took "
+                     f"{machine['python_reference_seconds']} s at the start{f' and {end} s at the end' if end else ''}"
+                     " (figures of two machines compare after dividing by it)")
     doc = results.get("load-document") or {}
     if doc:
         lines.append("")
@@ -234,19 +270,23 @@ def main() -> None:
     started = time.time()
     results: dict = {
         "started": datetime.now().isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "load_at_start": os.getloadavg()},
+        "machine": {"cpus": os.cpu_count(), "load_at_start": os.getloadavg(),
+                    "python_reference_seconds": python_reference()},
         "today": TODAY,
         "seed": SEED,
         "targets": TARGETS,
         "scales": [],
     }
-    say(f"Benchmarks on {os.cpu_count()} cores (load average {os.getloadavg()[0]:.1f}), as of {TODAY}")
+    say(f"Benchmarks on {os.cpu_count()} cores (load average {os.getloadavg()[0]:.1f}), as of {TODAY};"
+        f" this machine's Python reference work: {results['machine']['python_reference_seconds']} s")
     say("(e) exchange load of one large service document ...")
     results["load-document"] = load_document(args.reuse)
     for scale in args.scales.split():
         say(f"== {scale} ==")
         results["scales"].append(bench_scale(scale, args.reuse, args.skip_web, args.web_seconds))
         _write(results)
+    # Measured again at the end: on a shared or throttled machine the two differ, and say by how much.
+    results["machine"]["python_reference_seconds_at_end"] = python_reference()
     results["seconds"] = round(time.time() - started)
     path = _write(results)
     say("")
