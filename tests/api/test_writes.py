@@ -13,6 +13,7 @@ import pytest
 from oversight.audit.models import AuditEvent
 from oversight.cover.models import CoverConfirmation, Reallocation
 from oversight.cover.services_team import absence_record_unplanned
+from oversight.dataprotection.services import case_anonymise
 from oversight.people.models import Case, Staff
 from oversight.store import revisions
 from oversight.supervision.models import Action, GapRecord, OversightEvent, RecordAmendment, Supervision
@@ -309,6 +310,18 @@ def test_the_record_owed_on_a_case_closed_since_is_still_written_and_amended(tok
     amended = post(d1, f"{path}/amendments", {"text": "Decision made the day before closure.", "reason": "Date."})
     assert amended.status_code == 201, amended.content
     refused(post(token_for("SO1"), f"{path}/amendments", {"text": "x", "reason": "y"}))
+
+
+def test_nothing_is_written_through_the_api_on_an_anonymised_file(token_for):
+    d1 = token_for("D1")
+    event = _event_without_record(d1)
+    path = f"/api/cases/E3/records/event/{event['id']}"
+    version = d1.get(path).json()["version"]
+    Case.objects.filter(ref="E3").update(closed=date.today() - timedelta(days=1))
+    case_anonymise(case=Case.objects.get(ref="E3"), today=date.today() + timedelta(days=3660), actor="test")
+    response = put(d1, path, {"text": "Written after disposal.", "version": version})
+    assert response.status_code == 422 and "anonymised" in error_of(response)["message"]
+    assert OversightEvent.objects.get(ref=event["id"]).recorded is None
 
 
 # -- cover decisions -------------------------------------------------------------------------------

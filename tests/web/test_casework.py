@@ -15,6 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -24,10 +25,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from oversight.accounts import two_factor
 from oversight.accounts.services import account_set
 from oversight.audit.models import AuditEvent
+from oversight.dataprotection.services import case_anonymise
 from oversight.cover.models import Absence, BuddyNomination, LeaveSheet
 from oversight.people.models import Allocation, Case, Service, Staff
 from oversight.store import revisions
 from oversight.supervision.models import Discussion
+from oversight.supervision.services import record_write
 
 pytestmark = pytest.mark.django_db
 
@@ -273,6 +276,30 @@ def test_an_overdue_record_on_a_closed_case_is_still_written_by_the_manager_who_
     assert "written on the file of case E3" in written.summary and decided.basis == "line manager"
     # Whoever could not act on the case while it was open writes nothing on it now.
     assert sign_in("SO1").post(link, {"text": "x", "seen": _seen(form)}).status_code == 404
+
+
+def test_nothing_is_written_on_a_file_that_retention_has_anonymised(service, clock, sign_in):
+    # A closed case's records may still be written (above), but not once retention has disposed of
+    # what the file said: the record page says why, and no page offers it.
+    Discussion.objects.filter(service=service, case__ref="E3").update(recorded=None, recorded_by=None)
+    Case.objects.filter(service=service, ref="E3").update(closed=date(2026, 2, 17))
+    clock("2026-02-18 12:00")
+    case_anonymise(case=Case.objects.get(service=service, ref="E3"), today=date(2032, 1, 1), actor="test")
+    revisions.bump(service.pk)
+    [discussion] = Discussion.objects.filter(service=service, case__ref="E3")
+    link = f"/cases/E3/records/discussion/{discussion.supervision.ref}/amend/"
+    d1 = sign_in("D1")
+    assert link not in d1.get("/").content.decode()
+    file = d1.get("/cases/E3/")
+    assert link not in file.content.decode() and "write or amend the records" not in main(file)
+    page = d1.get(link)
+    assert "was anonymised on 18 February 2026 at the end of its retention period" in main(page)
+    assert 'name="text"' not in page.content.decode()
+    with pytest.raises(ValidationError, match="anonymised"):
+        record_write(service=service, text="Late words.", by=Staff.objects.get(service=service, ref="D1"),
+                     actor="test", discussion=discussion)
+    discussion.refresh_from_db()
+    assert (discussion.recorded, discussion.notes) == (None, "")
 
 
 def test_a_past_leave_sheet_links_only_to_the_files_its_reader_may_still_open(service, clock, sign_in):

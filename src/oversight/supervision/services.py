@@ -44,6 +44,7 @@ from oversight.supervision.models import (
     RecordAmendment,
     Supervision,
 )
+from oversight.supervision.selectors import why_no_more_records
 
 SESSION_PREFIX = "SV"
 ACTION_PREFIX = "AC"
@@ -332,7 +333,14 @@ def _the_record(service: Service, discussion: Discussion | None, oversight_event
         raise ValueError("give exactly one of discussion and oversight_event")
     record = discussion or oversight_event
     _same_service(service, record)
+    _not_anonymised(record)
     return record
+
+
+def _not_anonymised(record) -> None:
+    refusal = why_no_more_records(record.service, record.case.ref)
+    if refusal is not None:
+        raise ValidationError(refusal)
 
 
 @transaction.atomic

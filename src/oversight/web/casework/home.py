@@ -15,6 +15,7 @@ from oversight.policy.catalogue import BY_ID
 from oversight.policy.findings import Judgement
 from oversight.policy.ownership import Fix, Owned, mine_and_team
 from oversight.store.cache import owners_and_facts
+from oversight.supervision.selectors import why_no_more_records
 from oversight.web.casework.display import deadline_text, name_of, relative_days
 
 TEAM_PAGE_SIZE = 25
@@ -61,7 +62,8 @@ def fix_link(fix: Fix | None, finding, me: str, may_open) -> tuple[str, str] | N
 
 def _may_open(request, identity, now, today):
     """Whether a link leads the signed-in person somewhere: past the page's policy (the role) and, for
-    a child's case, past the access policy (and `may_write_records` for a record's page)."""
+    a child's case, past the access policy (and, for a record's page, `may_write_records` on a file
+    that is not anonymised)."""
     facts = cover_facts(request, identity)
     accesses: dict = {}
 
@@ -73,7 +75,9 @@ def _may_open(request, identity, now, today):
         if case not in accesses:
             accesses[case] = case_access(facts, identity.viewer, case, today, known_at=now)
         access = accesses[case]
-        return may_write_records(facts, identity.viewer, access) if write else access.allowed
+        if not write:
+            return access.allowed
+        return may_write_records(facts, identity.viewer, access) and why_no_more_records(identity.service, case) is None
 
     return may_open
 

@@ -24,7 +24,7 @@ from oversight.policy.records import needed_records
 from oversight.store.versions import snapshot
 from oversight.supervision import services
 from oversight.supervision.models import Discussion
-from oversight.supervision.selectors import RECORD_KINDS, record_for, view_of
+from oversight.supervision.selectors import RECORD_KINDS, record_for, view_of, why_no_more_records
 from oversight.web.supervision.common import Page, page_for
 from oversight.web.supervision.display import DEPTHS, EVENT_KINDS, deadline_text, moment_text
 from oversight.web.supervision.forms import (
@@ -161,6 +161,7 @@ def record_amend(request, case_ref: str, kind: str, ident: str):
     view = view_of(record)
     deadline = _deadline(page, case.ref, kind, ident)
     context = {
+        "refused": why_no_more_records(page.service, case.ref),
         "form": form,
         "case": case,
         "record": view,
