@@ -293,14 +293,20 @@ def test_the_record_of_a_discussion_is_written_through_the_api(token_for):
     assert discussion["case"] == "E2" and discussion["recorded_by"] == "D1"
 
 
-def test_the_record_owed_on_a_case_closed_since_is_still_written_and_amended(token_for):
-    # Decision 0004: a closed case is read-only but for the records still owed on its file.
-    d1 = token_for("D1")
+def _owed_on_e3_closed_yesterday(d1) -> tuple[str, str, str]:
+    """A decision's record owed on E3, which then closed: the decision's id, its path and version."""
     event = _event_without_record(d1)
     path = f"/api/cases/E3/records/event/{event['id']}"
     version = d1.get(path).json()["version"]
     Case.objects.filter(ref="E3").update(closed=date.today() - timedelta(days=1))
     revisions.bump(Case.objects.get(ref="E3").service_id)
+    return event["id"], path, version
+
+
+def test_the_record_owed_on_a_case_closed_since_is_still_written_and_amended(token_for):
+    # Decision 0004: a closed case is read-only but for the records still owed on its file.
+    d1 = token_for("D1")
+    _, path, version = _owed_on_e3_closed_yesterday(d1)
     access = d1.get("/api/cases/E3").json()["access"]
     assert (access["can_act"], access["writes_records"], access["basis"]) == (False, True, "line manager")
     refused(post(d1, "/api/oversight-events", EVENT | {"kind": "management_decision"}))  # no new decision on a closed case
@@ -314,14 +320,11 @@ def test_the_record_owed_on_a_case_closed_since_is_still_written_and_amended(tok
 
 def test_nothing_is_written_through_the_api_on_an_anonymised_file(token_for):
     d1 = token_for("D1")
-    event = _event_without_record(d1)
-    path = f"/api/cases/E3/records/event/{event['id']}"
-    version = d1.get(path).json()["version"]
-    Case.objects.filter(ref="E3").update(closed=date.today() - timedelta(days=1))
+    ident, path, version = _owed_on_e3_closed_yesterday(d1)
     case_anonymise(case=Case.objects.get(ref="E3"), today=date.today() + timedelta(days=3660), actor="test")
     response = put(d1, path, {"text": "Written after disposal.", "version": version})
     assert response.status_code == 422 and "anonymised" in error_of(response)["message"]
-    assert OversightEvent.objects.get(ref=event["id"]).recorded is None
+    assert OversightEvent.objects.get(ref=ident).recorded is None
 
 
 # -- cover decisions -------------------------------------------------------------------------------
