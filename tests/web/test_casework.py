@@ -293,7 +293,8 @@ def test_nothing_is_written_on_a_file_that_retention_has_anonymised(service, clo
     file = d1.get("/cases/E3/")
     assert link not in file.content.decode() and "write or amend the records" not in main(file)
     page = d1.get(link)
-    assert "was anonymised on 18 February 2026 at the end of its retention period" in main(page)
+    assert "Write the record" not in main(page)
+    assert "was anonymised on Wed 18 February 2026 at the end of its retention period" in main(page)
     assert 'name="text"' not in page.content.decode()
     with pytest.raises(ValidationError, match="anonymised"):
         record_write(service=service, text="Late words.", by=Staff.objects.get(service=service, ref="D1"),

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch
 
@@ -119,13 +118,8 @@ def case_records(service: Service, case: Case) -> list[RecordView]:
     return sorted(views, key=lambda v: (v.held, v.ident), reverse=True)
 
 
-def why_no_more_records(service: Service, case_ref: str) -> str | None:
-    """Why no record is written or amended on the case's file any more (None: they may be). A record
-    may be written on a closed case (decision 0004), but never on a file that retention has
-    anonymised: what it said was disposed of, and nothing is written there again."""
-    anonymised = Anonymisation.objects.filter(service=service, case__ref=case_ref).first()
-    if anonymised is None:
-        return None
-    day = anonymised.at.astimezone(ZoneInfo(service.timezone)).date()
-    return (f"The file of case {case_ref} was anonymised on {day.day} {day:%B %Y} at the end of its "
-            "retention period: nothing more is written on it.")
+def anonymisation_of(service: Service, case_ref: str) -> Anonymisation | None:
+    """The case's anonymisation, once retention has disposed of its file: a record may be written on
+    a closed case (decision 0004), but nothing is written on an anonymised file again
+    (services.why_no_more_records)."""
+    return Anonymisation.objects.filter(service=service, case__ref=case_ref).first()

@@ -44,7 +44,7 @@ from oversight.supervision.models import (
     RecordAmendment,
     Supervision,
 )
-from oversight.supervision.selectors import why_no_more_records
+from oversight.supervision.selectors import anonymisation_of
 
 SESSION_PREFIX = "SV"
 ACTION_PREFIX = "AC"
@@ -341,6 +341,16 @@ def _not_anonymised(record) -> None:
     refusal = why_no_more_records(record.service, record.case.ref)
     if refusal is not None:
         raise ValidationError(refusal)
+
+
+def why_no_more_records(service: Service, case_ref: str) -> str | None:
+    """Why no record is written or amended on the case's file any more (None: they may be): retention
+    has anonymised it, and what it said was disposed of."""
+    anonymised = anonymisation_of(service, case_ref)
+    if anonymised is None:
+        return None
+    return (f"The file of case {case_ref} was anonymised on {long_day(local_day(service, anonymised.at))} "
+            "at the end of its retention period: nothing more is written on it.")
 
 
 @transaction.atomic

@@ -257,10 +257,10 @@ def oversight_event_create(request, body: OversightEventIn):
 # -- the record on the child's file ---------------------------------------------------------------
 
 
-def _record(request, ref: str, kind: str, ident: str, *, act: bool):
-    purpose = ("wrote or amended a record on the child's file through the API" if act
+def _record(request, ref: str, kind: str, ident: str, *, write: bool):
+    purpose = ("wrote or amended a record on the child's file through the API" if write
                else "read a record on the child's file through the API")
-    case, _ = case_for(request, ref, records=act, purpose=purpose)
+    case, _ = case_for(request, ref, records=write, purpose=purpose)
     record = record_for(identity(request).service, case, kind, ident)
     if record is None:
         raise ApiError(404, "Not found: there is nothing here you may see.")
@@ -290,7 +290,7 @@ RECORD_PATH = "/cases/{ref}/records/{kind}/{ident}"
             summary="A record on the child's file: the original, every amendment, and its `version`")
 @page_policy("case")
 def record_get(request, ref: str, kind: RecordKind, ident: str):
-    return _record_out(_record(request, ref, kind, ident, act=False))
+    return _record_out(_record(request, ref, kind, ident, write=False))
 
 
 class RecordWriteIn(Schema):
@@ -307,7 +307,7 @@ def _me(request) -> Staff:
             summary="Write the record of a discussion or decision that has none yet (managers)")
 @page_policy("manager")
 def record_write(request, ref: str, kind: RecordKind, ident: str, body: RecordWriteIn):
-    record = _record(request, ref, kind, ident, act=True)
+    record = _record(request, ref, kind, ident, write=True)
     who = identity(request)
     seen = work._seen(body.version)
     target = {"discussion": record} if isinstance(record, Discussion) else {"oversight_event": record}
@@ -330,7 +330,7 @@ class AmendmentIn(Schema):
              summary="Amend a record on the file: the original is kept, with what it now says and why (managers)")
 @page_policy("manager")
 def record_amend(request, ref: str, kind: RecordKind, ident: str, body: AmendmentIn):
-    record = _record(request, ref, kind, ident, act=True)
+    record = _record(request, ref, kind, ident, write=True)
     who = identity(request)
     target = {"discussion": record} if isinstance(record, Discussion) else {"oversight_event": record}
     services.record_amend(service=who.service, text=body.text, reason=body.reason, by=_me(request),

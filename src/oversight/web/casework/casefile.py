@@ -14,7 +14,7 @@ from oversight.policy.access import SENIOR_ROLES, case_audit_access, may_write_r
 from oversight.policy.casefile import cover_history, last_face_to_face, next_discussion_due, record_findings
 from oversight.policy.cover import resolve_day
 from oversight.policy.findings import Judgement
-from oversight.supervision.selectors import case_records, why_no_more_records
+from oversight.supervision.selectors import anonymisation_of, case_records
 from oversight.web.casework.display import (
     DEPTHS,
     EVENT_KINDS,
@@ -196,7 +196,7 @@ def case_file(request, ref: str):
     details.append({"key": "Why you can see this file", "value": access.basis.capitalize()})
     person = facts.staff_by_id.get(identity.viewer.staff) if identity.viewer.staff else None
     senior = identity.viewer.performance or (person is not None and person.role in SENIOR_ROLES)
-    may_write = may_write_records(facts, identity.viewer, access) and why_no_more_records(identity.service, ref) is None
+    may_write = may_write_records(facts, identity.viewer, access) and anonymisation_of(identity.service, ref) is None
     written = {(v.kind, v.ident): v for v in case_records(identity.service, case)}
     return render(request, "web/casework/case.html", {
         "case": fc,

@@ -15,7 +15,7 @@ from oversight.policy.catalogue import BY_ID
 from oversight.policy.findings import Judgement
 from oversight.policy.ownership import Fix, Owned, mine_and_team
 from oversight.store.cache import owners_and_facts
-from oversight.supervision.selectors import why_no_more_records
+from oversight.supervision.selectors import anonymisation_of
 from oversight.web.casework.display import deadline_text, name_of, relative_days
 
 TEAM_PAGE_SIZE = 25
@@ -77,7 +77,7 @@ def _may_open(request, identity, now, today):
         access = accesses[case]
         if not write:
             return access.allowed
-        return may_write_records(facts, identity.viewer, access) and why_no_more_records(identity.service, case) is None
+        return may_write_records(facts, identity.viewer, access) and anonymisation_of(identity.service, case) is None
 
     return may_open
 

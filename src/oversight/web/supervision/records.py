@@ -24,7 +24,7 @@ from oversight.policy.records import needed_records
 from oversight.store.versions import snapshot
 from oversight.supervision import services
 from oversight.supervision.models import Discussion
-from oversight.supervision.selectors import RECORD_KINDS, record_for, view_of, why_no_more_records
+from oversight.supervision.selectors import RECORD_KINDS, record_for, view_of
 from oversight.web.supervision.common import Page, page_for
 from oversight.web.supervision.display import DEPTHS, EVENT_KINDS, deadline_text, moment_text
 from oversight.web.supervision.forms import (
@@ -160,13 +160,14 @@ def record_amend(request, case_ref: str, kind: str, ident: str):
             return redirect(request.path)
     view = view_of(record)
     deadline = _deadline(page, case.ref, kind, ident)
+    refused = services.why_no_more_records(page.service, case.ref)
     context = {
-        "refused": why_no_more_records(page.service, case.ref),
+        "refused": refused,
         "form": form,
         "case": case,
         "record": view,
         "on_file": on_file,
-        "title": "Amend the record" if on_file else "Write the record",
+        "title": "The record" if refused else "Amend the record" if on_file else "Write the record",
         "held": moment_text(view.held, page.tz),
         "recorded": moment_text(view.recorded, page.tz) if view.recorded else "",
         "depth": DEPTHS.get(view.depth, "") if view.depth else "",
