@@ -4,7 +4,7 @@ and retention (listed, anonymised only with --apply, legal holds respected, audi
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -131,6 +131,18 @@ def test_retention_lists_then_anonymises_only_with_apply(service, closed, capsys
     assert ContactPreference.objects.get().address == ""
     call_command("retention", "--as-of", "2026-02-18")
     assert "0 records past retention" in capsys.readouterr().out.splitlines()[-1]
+
+
+def test_records_are_never_anonymised_as_of_a_day_to_come(service, closed, capsys):
+    # Listing as of a later day shows what will fall due; applying it would dispose of records early.
+    far = (date.today() + timedelta(days=3660)).isoformat()
+    call_command("retention", "--as-of", far)
+    listed = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("E2 ") and line.endswith(" due") for line in listed)  # due by then, listed
+    with pytest.raises(CommandError, match="is after today") as refused:
+        call_command("retention", "--as-of", far, "--apply")
+    assert refused.value.returncode == 2
+    assert not Anonymisation.objects.exists() and Case.objects.get(ref="E2").name == "Child E2"
 
 
 def test_a_service_sets_its_own_retention_period(service, closed, capsys):

@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from oversight.cli.common import bad_input, choose_service, table
 from oversight.dataprotection.services import case_anonymise, retention_candidates
@@ -18,15 +19,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         service = choose_service(options["service"])
+        really_today = WorkingCalendar(service.holidays, service.timezone).local_date(timezone.now())
         if options["as_of"]:
             try:
                 today = date.fromisoformat(options["as_of"])
             except ValueError:
                 raise bad_input(f"--as-of {options['as_of']!r} is not a date (YYYY-MM-DD)") from None
         else:
-            from django.utils import timezone
-
-            today = WorkingCalendar(service.holidays, service.timezone).local_date(timezone.now())
+            today = really_today
+        if options["apply"] and today > really_today:
+            # A day to come lists what will fall due; anonymising on it would dispose of records
+            # whose retention period has not yet ended.
+            raise bad_input(f"--as-of {today.isoformat()} is after today ({really_today.isoformat()}): records are "
+                            "anonymised only once their retention period has ended. Without --apply it lists them.")
         candidates = retention_candidates(service=service, today=today)
         rows = [[c.case.ref, c.case.order_type, c.case.closed.isoformat(), str(c.decision.years),
                  c.decision.dispose_from.isoformat(), "on legal hold: kept" if c.decision.held else "due"]
