@@ -147,6 +147,7 @@ def test_the_demo_is_not_loaded_again_over_a_record_written_in_oversight():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's statistics are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)  # they are gathered once the load is committed
 def test_the_loaded_demo_leaves_the_planner_statistics_that_match_it():
     """Loading ends with ANALYZE: a planner that still believed the discussions nearly empty read one
     service's records a hundred times slower (docs/performance.md, sixth round)."""

@@ -23,6 +23,7 @@ from oversight.demo.generate import generate_fleet_facts, generate_fleet_service
 from oversight.demo.scales import service_plan
 from oversight.exchange.document import parse_document
 from oversight.policy.facts import ServiceFacts
+from oversight.store import statistics
 from oversight.store.bulk import bulk_load_service, can_bulk_load
 from oversight.store.write import replace_service
 
@@ -133,15 +134,6 @@ def load_one(task: tuple[int, str, int, date, str, bool]) -> ServiceLoad:
     )
 
 
-def analyze() -> None:
-    """Fresh planner statistics for what was just loaded (PostgreSQL). Without them the planner
-    may still believe a table it has not yet sampled is nearly empty, and choose plans for ten rows
-    on a hundred thousand (seen: one service's records read in 3.5 s instead of 0.01 s)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-
-
 def _server_cpu() -> float | None:
     """CPU seconds used so far by this connection's PostgreSQL backend, when it runs on this machine
     (so that the figures can be read on a machine others are busy on too)."""
@@ -185,7 +177,7 @@ def load_scale(
         for task in tasks:
             report.services.append(load_one(task))
             progress.update(report, time.perf_counter() - started)
-    analyze()
+    statistics.gather_all()  # COPY leaves the planner's statistics behind: gather them at once
     report.seconds = time.perf_counter() - started
     report.services.sort(key=lambda s: s.index)
     progress.finish(report)

@@ -11,6 +11,7 @@ in Oversight are the exception: a document that would remove or change one is re
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ from oversight.audit import services as audit
 from oversight.cover import models as cover
 from oversight.people import models as people
 from oversight.policy import facts as f
+from oversight.store import statistics
 from oversight.store.records_on_file import refuse_changes
 from oversight.supervision import models as sup
 
@@ -62,6 +64,12 @@ class _Sync:
         self.report = report
         self.progress = progress
         self.pending_removals: list[tuple[str, Any, list[int]]] = []
+        self.rows_written: Counter[str] = Counter()  # per database table, its history's included
+
+    def wrote(self, model, rows: int) -> None:
+        self.rows_written[model._meta.db_table] += rows
+        if hasattr(model._meta, "simple_history_manager_attribute"):
+            self.rows_written[model.history.model._meta.db_table] += rows
 
     def table(self, name: str, model, key_fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> dict[tuple, int]:
         """Sync `model` to `rows` (dicts of attnames). Returns natural key -> primary key."""
@@ -95,6 +103,7 @@ class _Sync:
             else:
                 model.objects.bulk_update(to_update, fields=updatable, batch_size=BATCH)
             change.changed += len(to_update)
+        self.wrote(model, len(to_create) + len(to_update))
         stale = [values["pk"] for key, values in existing.items() if key not in wanted]
         if stale:
             self.pending_removals.append((name, model, stale))
@@ -111,6 +120,7 @@ class _Sync:
             for instance in model.objects.filter(pk__in=pks):
                 instance.delete()  # one by one, so that simple-history keeps each removed row
             self.report.tables[name].removed += len(pks)
+            self.wrote(model, len(pks))
 
 
 def replace_service(
@@ -171,6 +181,8 @@ def replace_service(
                 summary=f"Loaded service {service.ref}: {totals.added} added, {totals.changed} changed, {totals.removed} removed",
                 details={name: vars(t) for name, t in report.tables.items()},
             )
+            # Once committed, so that the statistics count the rows loaded (and never rolled-back ones).
+            transaction.on_commit(lambda: statistics.gather_after_load(sync.rows_written))
     return report
 
 
@@ -293,3 +305,4 @@ def _sync_participants(sync: _Sync, facts: f.ServiceFacts, st, sessions: dict) -
     for a, b in stale:
         through.objects.filter(supervision_id=a, staff_id=b).delete()
         change.removed += 1
+    sync.wrote(through, len(new) + len(stale))

@@ -12,7 +12,7 @@ from oversight.policy.access import SENIOR_ROLES
 from oversight.policy.facts import ServiceFacts
 
 from oversight.cli.common import TerminalProgress, bad_input
-from oversight.cli.fleet import analyze, load_scale
+from oversight.cli.fleet import load_scale
 from oversight.demo.generate import generate_service
 from oversight.demo.scales import ALL_SCALES, FLEETS
 from oversight.exchange.document import InvalidDocument, parse_document
@@ -68,7 +68,6 @@ class Command(BaseCommand):
                 "(the SQLite default: rm -rf var/)."
             ) from None
         progress.finish()
-        analyze()
         totals = report.totals()
         open_cases = sum(1 for c in facts.cases if c.closed is None)
         self.stdout.write(
