@@ -44,7 +44,7 @@ def _employed(staff: Staff, first: date, last: date | None = None) -> bool:
 
 def _require_above(facts: f.ServiceFacts, by: Staff, person: Staff, day: date, field: str = "__all__") -> None:
     """Refuse unless `by` is the person's line manager on `day`, or anyone above them."""
-    if person.service_id != by.service_id or by.ref not in facts.managers_above(person.ref, day):
+    if person.service_id != by.service_id or not facts.is_above(by.ref, person.ref, day):
         raise ValidationError({field: f"{person.name} is not in your line of management"})
 
 
@@ -265,7 +265,7 @@ def reallocation_create(
         fact = facts.case_by_id.get(case.ref)
         manager = facts.case_manager_on(case.ref, start) if fact else None
         if case.service_id != by.service_id or fact is None or manager is None or \
-                by.ref not in facts.managers_above(manager, on):
+                not facts.is_above(by.ref, manager, on):
             problems.append(f"Case {case.ref} is not held by someone in your line of management")
         elif not fact.open_on(start):
             problems.append(f"Case {case.ref} is not open on {long_day(start)}")

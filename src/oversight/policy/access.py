@@ -79,7 +79,7 @@ def leave_sheet_access(facts: ServiceFacts, viewer: Viewer, absence_id: str, day
         return LeaveSheetAccess.denied(absence_id)
     if absence.staff == me:
         return LeaveSheetAccess(absence_id, True, True, "the absent person")
-    if me in facts.managers_above(absence.staff, day):
+    if facts.is_above(me, absence.staff, day):
         return LeaveSheetAccess(absence_id, True, False, f"line manager of {absence.staff}")
     return LeaveSheetAccess.denied(absence_id)
 
@@ -134,7 +134,7 @@ def case_access(
             answer = resolve_day(facts, day, [case_id], known_at=known_at)[0]
             if answer.via is Via.DUTY:
                 return grant("duty")
-    if manager is not None and me in facts.managers_above(manager, day):
+    if manager is not None and facts.is_above(me, manager, day):
         return grant("line manager")
     if person.role in SENIOR_ROLES:
         return grant("senior read", act=False)
@@ -217,7 +217,7 @@ def case_audit_access(facts: ServiceFacts, viewer: Viewer, case_id: str, day: da
     manager = _last_case_manager(facts, case_id, day)
     if manager == me:
         return CaseAccess.denied(case_id, "the case manager does not read the audit history of their case")
-    if manager is not None and me in facts.managers_above(manager, day):
+    if manager is not None and facts.is_above(me, manager, day):
         return CaseAccess(case_id, True, False, f"line manager of {manager} (audit history)")
     if person.role in SENIOR_ROLES:
         return CaseAccess(case_id, True, False, "senior manager (audit history)")
@@ -317,7 +317,7 @@ def senior_or_above(facts: ServiceFacts, viewer: Viewer, person_of: str | None, 
         return False
     if person.role in SENIOR_ROLES:
         return True
-    return person_of is not None and (person_of == me or me in facts.managers_above(person_of, day))
+    return person_of is not None and (person_of == me or facts.is_above(me, person_of, day))
 
 
 def everyone_below(facts: ServiceFacts, manager: str, day: date) -> set[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
@@ -461,12 +461,19 @@ class ServiceFacts:
 
     def managers_above(self, staff_id: str, day: date) -> list[str]:
         """The chain of line managers above a person on a day, nearest first (cycles cut)."""
-        chain: list[str] = []
+        return list(self._up_the_line(staff_id, day))
+
+    def is_above(self, manager_id: str | None, staff_id: str, day: date) -> bool:
+        """Whether `manager_id` is in the chain above the person on a day (stopping where it finds them)."""
+        return manager_id is not None and manager_id in self._up_the_line(staff_id, day)
+
+    def _up_the_line(self, staff_id: str, day: date) -> Iterator[str]:
+        passed: list[str] = []
         current = self.line_manager_on(staff_id, day)
-        while current is not None and current not in chain and current != staff_id:
-            chain.append(current)
+        while current is not None and current not in passed and current != staff_id:
+            passed.append(current)
+            yield current
             current = self.line_manager_on(current, day)
-        return chain
 
     @cached_property
     def absence_reach(self) -> dict[str, tuple[list[date], list[date]]]:

@@ -31,7 +31,7 @@ def absence_findings(j: Judgement, absence: Absence) -> Iterator[Finding]:
 
 def _accepted_manager(j: Judgement, staff_id: str, manager_id: str | None, day: date) -> bool:
     """The line manager that day, or anyone above them: cover arrangements go up the line."""
-    return manager_id is not None and manager_id in j.facts.managers_above(staff_id, day)
+    return j.facts.is_above(manager_id, staff_id, day)
 
 
 def _planned_leave_sheet(j: Judgement, absence: Absence, cases: list[str]) -> Iterator[Finding]:

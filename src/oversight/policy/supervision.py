@@ -69,8 +69,9 @@ class _Sessions:
             dated = [(calendar.local_date(s.held), s) for s in held if until is None or s.held <= until]
             self.days[staff] = [day for day, _ in dated]
             for day, session in dated:
-                self.by_month[(staff, _month(day))].append((day, session))
-                self.discussed.update((d.case, _month(day)) for d in session.discussions)
+                month = _month(day)
+                self.by_month[(staff, month)].append((day, session))
+                self.discussed.update((d.case, month) for d in session.discussions)
 
     def had(self, staff: str, month: Month) -> bool:
         return (staff, month) in self.by_month

@@ -263,7 +263,7 @@ def _may_see_person_document(request, identity, staff_refs: set[str]) -> bool:
         return False
     if me in staff_refs or person.role in SENIOR_ROLES:
         return True
-    return any(me in facts.managers_above(ref, today) for ref in staff_refs)
+    return any(facts.is_above(me, ref, today) for ref in staff_refs)
 
 
 def _refuse(identity, request, what: str):

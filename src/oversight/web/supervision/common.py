@@ -76,7 +76,7 @@ class Page:
         )
 
     def below_me(self, staff_ref: str) -> bool:
-        return self.me is not None and self.me in self.facts.managers_above(staff_ref, self.today)
+        return self.facts.is_above(self.me, staff_ref, self.today)
 
 
 def page_for(request) -> Page:
