@@ -25,8 +25,9 @@ from django.utils import timezone
 from oversight.audit import services as audit
 from oversight.cover.models import Absence, BuddyNomination, LeaveSheet, LeaveSheetLine
 from oversight.people.models import Case, Service, Staff
-from oversight.policy.facts import PRACTITIONER_ROLES, ServiceFacts
 from oversight.policy.cover import CannotCover
+from oversight.policy.facts import PRACTITIONER_ROLES, ServiceFacts
+from oversight.policy.findings import long_day
 from oversight.policy.leave_planning import leave_clashes, leave_sheet_cover_refused
 from oversight.store.read import service_facts
 from oversight.store.versions import StaleEdit, check_unchanged, snapshot, version_token
@@ -37,11 +38,6 @@ ABSENCE_PREFIX = "A"
 
 def service_today(service: Service) -> date:
     return timezone.now().astimezone(ZoneInfo(service.timezone)).date()
-
-
-def long_day(day: date) -> str:
-    """How messages give a date: "Tue 27 January 2026"."""
-    return f"{day:%a} {day.day} {day:%B %Y}"
 
 
 def next_ref(queryset, prefix: str, width: int = 4) -> str:

@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 
+from oversight.policy import findings
 from oversight.policy.facts import ServiceFacts
 from oversight.policy.reminders import Reminder
 
@@ -19,7 +20,7 @@ def long_day(value: str | date | datetime) -> str:
     if isinstance(value, str):
         value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
     day = value.date() if isinstance(value, datetime) else value
-    text = f"{day:%a} {day.day} {day:%B %Y}"
+    text = findings.long_day(day)
     if isinstance(value, datetime) and (value.hour, value.minute) != (23, 59):  # the end of a day is the day
         text += f" at {value:%H:%M}"
     return text

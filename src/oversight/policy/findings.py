@@ -128,5 +128,10 @@ def fmt_day(day: date) -> str:
     return f"{_WEEKDAYS[day.weekday()]} {day.isoformat()}"
 
 
+def long_day(day: date) -> str:
+    """Dates as the pages, messages and documents write them (GOV.UK style): "Tue 27 January 2026"."""
+    return f"{_WEEKDAYS[day.weekday()]} {day.day} {day:%B %Y}"
+
+
 def fmt_month(year: int, month: int) -> str:
     return date(year, month, 1).strftime("%B %Y")

@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from oversight.cover import models as cover
 from oversight.people import models as people
+from oversight.policy.findings import long_day
 from oversight.supervision import models as sup
 
 try:  # records written in Oversight, corrected by amendments (supervision app)
@@ -122,7 +123,7 @@ class TimelineEntry:
 
 def _day(day, weekday: bool = True) -> str:
     """ "Tue 27 January 2026", as the pages write dates."""
-    return (f"{day:%a} " if weekday else "") + f"{day.day} {day:%B %Y}"
+    return long_day(day) if weekday else f"{day.day} {day:%B %Y}"
 
 
 def _moment(moment: datetime, tz) -> str:

@@ -33,6 +33,7 @@ from oversight.audit import services as audit
 from oversight.people.models import Case, Service, Staff
 from oversight.policy.calendar import month_first_day, parse_month
 from oversight.policy.facts import DEPTHS, MANAGER_ROLES, OVERSIGHT_EVENT_KINDS
+from oversight.policy.findings import long_day
 from oversight.policy.preparation import cases_to_discuss, reallocated_to
 from oversight.store.read import service_facts
 from oversight.store.versions import StaleEdit, check_unchanged, snapshot
@@ -79,11 +80,6 @@ class ActionUpdate:
     outcome: str  # "done" (at the session), "not_done" (with the reason), "open" (carried forward)
     reason: str = ""
     seen: str | None = None  # store.versions.snapshot of the action when the form was shown
-
-
-def long_day(day: date) -> str:
-    """"Tue 27 January 2026"."""
-    return f"{day:%a} {day.day} {day:%B %Y}"
 
 
 def local_day(service: Service, moment: datetime) -> date:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from oversight.people.models import ORDER_CHOICES, RISK_CHOICES, ROLE_CHOICES
+from oversight.policy import findings
 from oversight.policy.facts import ServiceFacts
 
 VIA_LABELS = {
@@ -30,9 +31,7 @@ def long_day(day: date | datetime | None) -> str:
     """'Tue 27 January 2026' (a moment: its local date, as given)."""
     if day is None:
         return ""
-    if isinstance(day, datetime):
-        day = day.date()
-    return f"{day:%a} {day.day} {day:%B %Y}"
+    return findings.long_day(day.date() if isinstance(day, datetime) else day)
 
 
 def clock(moment: datetime) -> str:
