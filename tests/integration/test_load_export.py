@@ -8,10 +8,11 @@ import sys
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from oversight.audit.models import AuditEvent
 from oversight.people.models import Case, Staff
+from oversight.store import statistics
 from oversight.supervision.models import Discussion
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +183,17 @@ def test_a_load_leaves_the_planner_statistics_that_match_what_it_wrote(small_doc
     before = times_analysed(Discussion)
     run_command("load", str(path))  # nothing changed: nothing to gather
     assert times_analysed(Discussion) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_load_stands_when_its_statistics_cannot_be_gathered(small_document, write_document, run_command,
+                                                              monkeypatch, caplog):
+    """The statistics are gathered once the load has committed: should that fail (a lost connection, a
+    user not allowed to ANALYZE), the service is loaded all the same and the command does not fail."""
+    def cannot_gather(rows_written):
+        raise DatabaseError("must be owner of table")
+
+    monkeypatch.setattr(statistics, "gather_after_load", cannot_gather)
+    run_command("load", str(write_document(small_document)))
+    assert Case.objects.count() == len(small_document["cases"]) > 0
+    assert "must be owner of table" in caplog.text  # logged for the operator, not swallowed

@@ -182,7 +182,9 @@ def replace_service(
                 details={name: vars(t) for name, t in report.tables.items()},
             )
             # Once committed, so that the statistics count the rows loaded (and never rolled-back ones).
-            transaction.on_commit(lambda: statistics.gather_after_load(sync.rows_written))
+            # Robust: should gathering fail, the load has still been made, and is not reported as failed
+            # (Django logs the error; autovacuum gathers them later).
+            transaction.on_commit(lambda: statistics.gather_after_load(sync.rows_written), robust=True)
     return report
 
 
