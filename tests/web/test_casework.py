@@ -284,12 +284,14 @@ def test_nothing_is_written_on_a_file_that_retention_has_anonymised(service, clo
     Discussion.objects.filter(service=service, case__ref="E3").update(recorded=None, recorded_by=None)
     Case.objects.filter(service=service, ref="E3").update(closed=date(2026, 2, 17))
     clock("2026-02-18 12:00")
-    case_anonymise(case=Case.objects.get(service=service, ref="E3"), today=date(2032, 1, 1), actor="test")
-    revisions.bump(service.pk)
     [discussion] = Discussion.objects.filter(service=service, case__ref="E3")
     link = f"/cases/E3/records/discussion/{discussion.supervision.ref}/amend/"
     d1 = sign_in("D1")
+    assert link in d1.get("/supervision/").content.decode()  # owed, and still to write on the closed case
+    case_anonymise(case=Case.objects.get(service=service, ref="E3"), today=date(2032, 1, 1), actor="test")
+    revisions.bump(service.pk)
     assert link not in d1.get("/").content.decode()
+    assert link not in d1.get("/supervision/").content.decode()  # not among the records to write
     file = d1.get("/cases/E3/")
     assert link not in file.content.decode() and "write or amend the records" not in main(file)
     page = d1.get(link)

@@ -123,3 +123,9 @@ def anonymisation_of(service: Service, case_ref: str) -> Anonymisation | None:
     a closed case (decision 0004), but nothing is written on an anonymised file again
     (services.why_no_more_records)."""
     return Anonymisation.objects.filter(service=service, case__ref=case_ref).first()
+
+
+def anonymised_cases(service: Service, case_refs: set[str]) -> set[str]:
+    """Which of the cases retention has anonymised: their files take no more records."""
+    return set(Anonymisation.objects.filter(service=service, case__ref__in=sorted(case_refs))
+               .values_list("case__ref", flat=True))

@@ -22,6 +22,7 @@ from oversight.policy.preparation import cases_to_discuss, gap_offer, open_actio
 from oversight.policy.records import needed_records
 from oversight.supervision import services
 from oversight.supervision.models import GapRecord
+from oversight.supervision.selectors import anonymised_cases
 from oversight.web.supervision.common import Page, page_for, supervisee_or_404
 from oversight.web.supervision.display import (
     ABSENCE_KINDS,
@@ -136,7 +137,10 @@ def records_to_write(page: Page) -> list[dict]:
             "supervisee": supervisee if is_session else None,
             "href": reverse("web:record-amend", args=[record.case, kind, record.source.id]),
         })
-    return sorted(rows, key=lambda r: (r["due"], r["case"]))
+    # Not on a file retention has anonymised: nothing more is written there (why_no_more_records);
+    # REC-DEADLINE's finding stays, on the home page, without a link.
+    anonymised = anonymised_cases(page.service, {r["case"] for r in rows}) if rows else set()
+    return sorted((r for r in rows if r["case"] not in anonymised), key=lambda r: (r["due"], r["case"]))
 
 
 def _event_name(kind: str) -> str:
