@@ -88,8 +88,11 @@ def record_deadline(j: Judgement, held: datetime, significant: bool) -> datetime
 
 def record_state(j: Judgement, r: NeededRecord, deadline: datetime) -> str:
     """REC-DEADLINE for one record as of the judgement: "recorded" (in time), "late", "overdue" or "due"."""
-    known = r.recorded is not None and r.recorded <= j.as_of
-    if known:
+    return _state(j, r, deadline, on_file=r.recorded is not None and r.recorded <= j.as_of)
+
+
+def _state(j: Judgement, r: NeededRecord, deadline: datetime, on_file: bool) -> str:
+    if on_file:
         return "recorded" if r.recorded <= deadline else "late"
     return "overdue" if j.as_of > deadline else "due"
 
@@ -162,8 +165,10 @@ def check(j: Judgement) -> Iterator[Finding]:
         deadline = deadlines.get(key)
         if deadline is None:
             deadline = deadlines[key] = record_deadline(j, r.held, r.significant)
+        # Compared with the as-of moment once: when filling the cache it is the watched moment
+        # (policy/window.py), and each comparison with it costs about 0.6 µs, fifteen times a plain one.
         known = r.recorded is not None and r.recorded <= j.as_of
-        status, text = _STATE_FINDINGS.get(record_state(j, r, deadline), (None, ""))
+        status, text = _STATE_FINDINGS.get(_state(j, r, deadline, on_file=known), (None, ""))
         if status is not None:
             yield Finding(
                 rule="REC-DEADLINE",  # REC-DEADLINE: recorded within 5 working days, or 24 hours
@@ -178,7 +183,7 @@ def check(j: Judgement) -> Iterator[Finding]:
                     manager=j.names(r.responsible),
                 ),
             )
-        written_later = r.recorded is not None and r.recorded > j.as_of
+        written_later = r.recorded is not None and not known
         if r.recorded_by and r.recorded_by != r.responsible and not written_later:
             yield Finding(
                 rule="REC-AUTHOR",  # REC-AUTHOR: the manager involved must make the recording
