@@ -68,7 +68,7 @@ class _Sync:
 
     def wrote(self, model, rows: int) -> None:
         self.rows_written[model._meta.db_table] += rows
-        if hasattr(model._meta, "simple_history_manager_attribute"):
+        if _historical(model):
             self.rows_written[model.history.model._meta.db_table] += rows
 
     def table(self, name: str, model, key_fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> dict[tuple, int]:
@@ -89,7 +89,7 @@ class _Sync:
                 to_create.append(model(service=self.service, **row))
             elif any(current[k] != v for k, v in row.items()):
                 to_update.append(model(pk=current["pk"], service=self.service, **row))
-        historical = hasattr(model._meta, "simple_history_manager_attribute")
+        historical = _historical(model)
         if to_create:
             if historical:
                 bulk_create_with_history(to_create, model, batch_size=BATCH)
@@ -121,6 +121,11 @@ class _Sync:
                 instance.delete()  # one by one, so that simple-history keeps each removed row
             self.report.tables[name].removed += len(pks)
             self.wrote(model, len(pks))
+
+
+def _historical(model) -> bool:
+    """Whether django-simple-history keeps the model's earlier versions (a row written is two)."""
+    return hasattr(model._meta, "simple_history_manager_attribute")
 
 
 def replace_service(
