@@ -138,7 +138,7 @@ def records_to_write(page: Page) -> list[dict]:
             "href": reverse("web:record-amend", args=[record.case, kind, record.source.id]),
         })
     # Not on a file retention has anonymised: nothing more is written there (why_no_more_records);
-    # REC-DEADLINE's finding stays, on the home page, without a link.
+    # REC-DEADLINE's finding stays, on the home page, linking to the file but not to the record.
     anonymised = anonymised_cases(page.service, {r["case"] for r in rows}) if rows else set()
     return sorted((r for r in rows if r["case"] not in anonymised), key=lambda r: (r["due"], r["case"]))
 
