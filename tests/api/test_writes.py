@@ -322,6 +322,10 @@ def test_nothing_is_written_through_the_api_on_an_anonymised_file(token_for):
     d1 = token_for("D1")
     ident, path, version = _owed_on_e3_closed_yesterday(d1)
     case_anonymise(case=Case.objects.get(ref="E3"), today=date.today() + timedelta(days=3660), actor="test")
+    # The case tells the client it no longer takes records, as the file's page does.
+    assert d1.get("/api/cases/E3").json()["access"]["writes_records"] is False
+    listed = {c["id"]: c["access"] for c in d1.get("/api/cases?open=false").json()["items"]}
+    assert listed["E3"]["writes_records"] is False
     response = put(d1, path, {"text": "Written after disposal.", "version": version})
     assert response.status_code == 422 and "anonymised" in error_of(response)["message"]
     assert OversightEvent.objects.get(ref=ident).recorded is None

@@ -36,7 +36,8 @@ class CaseAccessOut(Schema):
     can_act: bool = Field(description="Whether you may act on it (not only read)")
     writes_records: bool = Field(description="Whether you may write and amend the records of discussions and "
                                  "decisions on the child's file: a manager who may act on the case, or could "
-                                 "while it was open (a closed case is read-only but for its records)")
+                                 "while it was open (a closed case is read-only but for its records); "
+                                 "never once retention has anonymised the file")
 
 
 class CaseOut(Schema):

@@ -8,6 +8,7 @@ case, or ("event", event ref).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +16,8 @@ from django.db.models import Prefetch
 
 from oversight.dataprotection.models import Anonymisation
 from oversight.people.models import Case, Service
+from oversight.policy.access import CaseAccess, Viewer, may_write_records
+from oversight.policy.facts import ServiceFacts
 from oversight.supervision.models import Discussion, OversightEvent, RecordAmendment
 
 RECORD_KINDS = ("discussion", "event")
@@ -129,3 +132,22 @@ def anonymised_cases(service: Service, case_refs: set[str]) -> set[str]:
     """Which of the cases retention has anonymised: their files take no more records."""
     return set(Anonymisation.objects.filter(service=service, case__ref__in=sorted(case_refs))
                .values_list("case__ref", flat=True))
+
+
+def record_writer(service: Service, facts: ServiceFacts, viewer: Viewer,
+                  case_refs: Iterable[str]) -> Callable[[str, CaseAccess], bool]:
+    """Whether the viewer writes records now on the file of each of `case_refs`, given their access
+    to that case: who they are to the case (policy.access.may_write_records) and the file not
+    anonymised by retention (services.why_no_more_records). The anonymised files among them are
+    read in one query. What the child's file, the home page's links and the API's `writes_records`
+    all tell, so that none offers what writing would refuse."""
+    looked_up = set(case_refs)
+    anonymised = anonymised_cases(service, looked_up)
+
+    def writes(case_ref: str, access: CaseAccess) -> bool:
+        if case_ref not in looked_up:  # not named beforehand: looked up now, never assumed whole
+            looked_up.add(case_ref)
+            anonymised.update(anonymised_cases(service, {case_ref}))
+        return case_ref not in anonymised and may_write_records(facts, viewer, access)
+
+    return writes

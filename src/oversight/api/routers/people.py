@@ -7,9 +7,9 @@ from oversight.accounts.permissions import case_audit_for, case_for, caseload_fo
 from oversight.api.common import Paging, identity, page, parse_moment, responses
 from oversight.api.schemas import AuditPage, CaseDetailOut, CasePage, CoverOut, OrderType, Risk, Role, StaffPage
 from oversight.audit.history import case_audit_events, change_summary
-from oversight.policy.access import may_write_records
 from oversight.policy.engine import cover_at
 from oversight.store.read import service_facts
+from oversight.supervision.selectors import record_writer
 
 router = Router(tags=["people and cases"])
 
@@ -44,13 +44,13 @@ class CaseFilters(Schema):
     open: bool | None = Field(None, description="Only cases open today (true) or closed (false)")
 
 
-def _case_item(facts, case, access, today, viewer) -> dict:
+def _case_item(facts, case, access, today, writes) -> dict:
     return {
         "id": case.id, "name": case.name, "order_type": case.order_type, "risk": case.risk,
         "opened": case.opened, "closed": case.closed, "case_manager": facts.case_manager_on(case.id, today),
         "paired_worker": case.paired_worker, "access": {
             "basis": access.basis, "can_act": access.can_act,
-            "writes_records": may_write_records(facts, viewer, access),
+            "writes_records": writes(case.id, access),
         },
     }
 
@@ -63,13 +63,14 @@ def case_list(request, filters: Query[CaseFilters], paging: Query[Paging]):
     facts = cover_facts(request, who)
     visible = caseload_for(request, who)
     items = []
+    writes = record_writer(who.service, facts, who.viewer, visible)
     for ref in sorted(visible):
         case = facts.case_by_id[ref]
         if filters.risk and case.risk != filters.risk or filters.order_type and case.order_type != filters.order_type:
             continue
         if filters.open is not None and case.open_on(today) != filters.open:
             continue
-        items.append(_case_item(facts, case, visible[ref], today, who.viewer))
+        items.append(_case_item(facts, case, visible[ref], today, writes))
     return page(items, paging)
 
 
@@ -82,7 +83,7 @@ def case_detail(request, ref: str):
     facts = cover_facts(request, who)
     case = facts.case_by_id[ref]
     return {
-        **_case_item(facts, case, access, today, who.viewer),
+        **_case_item(facts, case, access, today, record_writer(who.service, facts, who.viewer, [ref])),
         "date_of_birth": case.date_of_birth,
         "allocations": [
             {"staff": a.staff, "start": a.start, "end": a.end} for a in facts.allocations_by_case.get(ref, ())

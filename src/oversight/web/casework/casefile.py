@@ -10,11 +10,11 @@ from django.template.loader import render_to_string
 
 from oversight.accounts.permissions import case_for, cover_facts, local_now, page_policy, require_identity
 from oversight.policy import data_quality
-from oversight.policy.access import SENIOR_ROLES, case_audit_access, may_write_records
+from oversight.policy.access import SENIOR_ROLES, case_audit_access
 from oversight.policy.casefile import cover_history, last_face_to_face, next_discussion_due, record_findings
 from oversight.policy.cover import resolve_day
 from oversight.policy.findings import Judgement
-from oversight.supervision.selectors import anonymisation_of, case_records
+from oversight.supervision.selectors import case_records, record_writer
 from oversight.web.casework.display import (
     DEPTHS,
     EVENT_KINDS,
@@ -196,7 +196,7 @@ def case_file(request, ref: str):
     details.append({"key": "Why you can see this file", "value": access.basis.capitalize()})
     person = facts.staff_by_id.get(identity.viewer.staff) if identity.viewer.staff else None
     senior = identity.viewer.performance or (person is not None and person.role in SENIOR_ROLES)
-    may_write = may_write_records(facts, identity.viewer, access) and anonymisation_of(identity.service, ref) is None
+    may_write = record_writer(identity.service, facts, identity.viewer, [ref])(ref, access)
     written = {(v.kind, v.ident): v for v in case_records(identity.service, case)}
     return render(request, "web/casework/case.html", {
         "case": fc,

@@ -10,12 +10,12 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
 from oversight.accounts.permissions import cover_facts, local_now, may_reach, page_policy, require_identity
-from oversight.policy.access import case_access, may_write_records
+from oversight.policy.access import case_access
 from oversight.policy.catalogue import BY_ID
 from oversight.policy.findings import Judgement
 from oversight.policy.ownership import Fix, Owned, mine_and_team
 from oversight.store.cache import owners_and_facts
-from oversight.supervision.selectors import anonymisation_of
+from oversight.supervision.selectors import record_writer
 from oversight.web.casework.display import deadline_text, name_of, relative_days
 
 TEAM_PAGE_SIZE = 25
@@ -60,12 +60,15 @@ def fix_link(fix: Fix | None, finding, me: str, may_open) -> tuple[str, str] | N
     return link if link and link[0] else None
 
 
-def _may_open(request, identity, now, today):
+def _may_open(request, identity, now, today, shown: list[Owned]):
     """Whether a link leads the signed-in person somewhere: past the page's policy (the role) and, for
-    a child's case, past the access policy (and, for a record's page, `may_write_records` on a file
-    that is not anonymised)."""
+    a child's case, past the access policy (and, for a record's page, `record_writer`: they write
+    records on that file, and it is not anonymised). `shown`: what the page shows, whose records'
+    files are looked up together."""
     facts = cover_facts(request, identity)
     accesses: dict = {}
+    writes = record_writer(identity.service, facts, identity.viewer,
+                           {o.fix.ref for o in shown if o.fix is not None and o.fix.kind == "record"})
 
     def may_open(href: str | None, case: str | None = None, write: bool = False) -> bool:
         if href is None or not may_reach(request, identity, href):
@@ -77,7 +80,7 @@ def _may_open(request, identity, now, today):
         access = accesses[case]
         if not write:
             return access.allowed
-        return may_write_records(facts, identity.viewer, access) and anonymisation_of(identity.service, case) is None
+        return writes(case, access)
 
     return may_open
 
@@ -124,7 +127,7 @@ def home(request):
         tz = ZoneInfo(identity.service.timezone)
         team_page = Paginator(list(found.team), TEAM_PAGE_SIZE).get_page(request.GET.get("page"))
         person = judgement.facts.staff_by_id.get(me)
-        may_open = _may_open(request, identity, now, today)
+        may_open = _may_open(request, identity, now, today, list(found.mine) + list(team_page.object_list))
         context.update(
             person=person,
             mine=_rows(list(found.mine), judgement.facts, me, tz, today, may_open),
