@@ -66,7 +66,9 @@ class _Sessions:
         self.by_month: dict[tuple[str, Month], list[tuple[date, Supervision]]] = defaultdict(list)
         self.discussed: set[tuple[str, Month]] = set()  # (case, month) discussed at any formal session
         for staff, held in facts.formal_sessions_by_supervisee.items():
-            dated = [(calendar.local_date(s.held), s) for s in held if until is None or s.held <= until]
+            if until is not None:  # in the order held: those held by then are a prefix, found by bisection
+                held = held[: bisect_right(held, until, key=_held)]
+            dated = [(calendar.local_date(s.held), s) for s in held]
             self.days[staff] = [day for day, _ in dated]
             for day, session in dated:
                 month = _month(day)
@@ -427,9 +429,9 @@ def supervision_chain(
 
 # -- SUP-ACTION -----------------------------------------------------------------------------------
 def _actions(j: Judgement) -> Iterator[Finding]:
-    for session in sorted(j.facts.supervisions, key=lambda s: (s.held, s.id)):
-        if session.held > j.as_of:
-            continue
+    in_order = j.facts.kept("sessions_in_order", None,
+                            lambda: sorted(j.facts.supervisions, key=lambda s: (s.held, s.id)))
+    for session in in_order[: bisect_right(in_order, j.as_of, key=_held)]:  # those held by the as-of moment
         # Without a named owner the action falls to the supervisee (the supervisor of a group session).
         fallback = session.supervisees[0] if len(session.supervisees) == 1 else session.supervisor
         for discussion in session.discussions:
@@ -451,6 +453,10 @@ def _actions(j: Judgement) -> Iterator[Finding]:
 
 
 # -- small helpers --------------------------------------------------------------------------------
+def _held(session: Supervision) -> datetime:
+    return session.held
+
+
 def _month(day: date) -> Month:
     return (day.year, day.month)
 
