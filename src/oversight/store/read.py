@@ -11,6 +11,7 @@ from collections import OrderedDict, defaultdict
 from dataclasses import replace
 from datetime import datetime
 from functools import cache
+from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from django.db import connection
@@ -221,7 +222,7 @@ def _read_service_facts(service: people.Service, tables: frozenset[str],
                                           "leave_sheet_id", "case_id", "cover_id", "young_person_informed", "notes"):
         lines[sheet].append(f.LeaveSheetLine(case_refs[c], ref(cov), inf, notes))
     leave_sheets = tuple(
-        f.LeaveSheet(absence_refs[a], local(s), ref(to), tuple(sorted(lines[pk], key=lambda x: x.case)))
+        f.LeaveSheet(absence_refs[a], local(s), ref(to), tuple(sorted(lines[pk], key=_BY_CASE)))
         for pk, a, s, to in read("leave_sheets", cover.LeaveSheet.objects,
                                  "pk", "absence_id", "submitted", "submitted_to_id")
     )
@@ -285,6 +286,9 @@ def _read_service_facts(service: people.Service, tables: frozenset[str],
     )
 
 
+# The orders facts are kept in within what holds them (a session's discussions, a sheet's lines ...).
+_BY_CASE, _BY_ID = attrgetter("case"), attrgetter("id")
+
 _EVENT_FIELDS = ("ref", "case_id", "kind", "held", "by_id", "significant", "recorded", "recorded_by_id")
 
 
@@ -340,7 +344,7 @@ def _supervisions(sid: int, local, refs: dict[int, str], case_refs: dict[int, st
             done = actions.get(pk)
             discussions[session].append(
                 f.Discussion(case_refs[case], depth, significant, local(recorded), ref(recorded_by),
-                             tuple(sorted(done, key=lambda a: a.id)) if done else ())
+                             tuple(sorted(done, key=_BY_ID)) if done else ())
             )
     fields = ("id", "ref", "kind", "supervisor_id", "supervisee_id", "held", "minutes")
     sessions = _rows(sup.Supervision.objects.filter(service_id=sid), *fields) if in_time is None else _fetch(
@@ -355,7 +359,7 @@ def _supervisions(sid: int, local, refs: dict[int, str], case_refs: dict[int, st
             r, kind, refs[supervisor],
             (refs[supervisee],) if supervisee else tuple(sorted(participants[pk])),
             local(held), minutes,
-            tuple(sorted(discussions[pk], key=lambda d: d.case)),
+            tuple(sorted(discussions[pk], key=_BY_CASE)),
         )
         for pk, r, kind, supervisor, supervisee, held, minutes in sessions
     )
@@ -463,7 +467,7 @@ def _cover_facts_on(services, day) -> dict[str, f.ServiceFacts]:
     sheets: dict[int, list] = defaultdict(list)
     for pk, sid, a, s, to in sheet_rows:
         sheets[sid].append(f.LeaveSheet(absence=absence_refs[a], submitted=s, submitted_to=ref(to),
-                                        lines=tuple(sorted(lines[pk], key=lambda x: x.case))))
+                                        lines=tuple(sorted(lines[pk], key=_BY_CASE))))
     duty: dict[int, list] = defaultdict(list)
     for sid, d, s in cover.DutyShift.objects.filter(service_id__in=sids, day=day).values_list(
         "service_id", "day", "staff_id"
