@@ -60,19 +60,51 @@ def _all_needed_records(facts: ServiceFacts) -> tuple[list, list[NeededRecord], 
     return facts.kept("needed_records", None, lambda: _needed_records_of(facts))
 
 
-def _first_recorded_after(j: Judgement) -> datetime | None:
-    """The earliest moment any needed record was made after the as-of moment (None: none was). A
-    record is on the file as of the moment exactly when it was made before this one: found by
-    bisection, the as-of moment is compared with the two nearest moments records were made, not
-    with each record's, which is the same to a watched moment (policy/window.py) and many times
-    cheaper (ten years of records are compared with it once per record otherwise)."""
-    def made_in_order() -> list[datetime]:
-        _, sessions, _, events = _all_needed_records(j.facts)
-        return sorted(r.recorded for r in (*sessions, *events) if r.recorded is not None)
+class _Judged(NamedTuple):
+    """What REC-DEADLINE and REC-AUTHOR judge of every record whatever the as-of moment."""
 
-    made = j.facts.kept("records_made", None, made_in_order)
-    after = bisect_right(made, j.as_of)
-    return made[after] if after < len(made) else None
+    records: list[NeededRecord]  # the sessions' then the events', as _all_needed_records has them
+    deadlines: list[datetime]  # each record's REC-DEADLINE deadline
+    made: list[datetime]  # the moments records were made, in order
+    made_by: list[int]  # the position in `records` of the record made at each of `made`
+    noted: frozenset[int]  # the positions of the records that may give a finding once on the file too
+
+
+def _judged(j: Judgement) -> _Judged:
+    """Built once per facts object, as its indexes are (the calendar and settings are the facts'
+    own), so that judging ten years of records as of a moment visits only those that can give a
+    finding: a record made in time by the manager involved gives none once it is on the file.
+    Those that can are the ones `noted` (never made, made late, or made by someone else) and those
+    made after the moment. Which those are is found by bisection: the as-of moment is compared with
+    the two nearest moments records were made, not with each record's, which is the same to a
+    watched moment (policy/window.py) and many times cheaper."""
+
+    def judge() -> _Judged:
+        _, sessions, _, events = _all_needed_records(j.facts)
+        records = sessions + events
+        local_date = j.calendar.local_date
+        # A significant record's deadline follows the moment held, any other's only the local day:
+        # shared by a day's sessions, and by a session's discussions, which come one after another.
+        by_key: dict[object, datetime] = {}
+        deadlines, noted = [], set()
+        last_held = last_deadline = None
+        for position, r in enumerate(records):
+            if r.significant or r.held is not last_held:
+                key = r.held if r.significant else local_date(r.held)
+                deadline = by_key.get(key)
+                if deadline is None:
+                    deadline = by_key[key] = record_deadline(j, r.held, r.significant)
+                if not r.significant:
+                    last_held, last_deadline = r.held, deadline
+            else:
+                deadline = last_deadline
+            deadlines.append(deadline)
+            if r.recorded is None or r.recorded > deadline or (r.recorded_by and r.recorded_by != r.responsible):
+                noted.add(position)
+        made_by = sorted((p for p, r in enumerate(records) if r.recorded is not None), key=lambda p: records[p].recorded)
+        return _Judged(records, deadlines, [records[p].recorded for p in made_by], made_by, frozenset(noted))
+
+    return j.facts.kept("records_judged", None, judge)
 
 
 def _needed_records_of(facts: ServiceFacts) -> tuple[list, list[NeededRecord], list, list[NeededRecord]]:
@@ -171,16 +203,18 @@ _STATE_FINDINGS = {"late": (Status.BREACH, LATE), "overdue": (Status.BREACH, OVE
 
 
 def check(j: Judgement) -> Iterator[Finding]:
-    # Worked out once per key: a significant record's deadline follows the moment it was held, any
-    # other's only the local day (the end of the 5th working day after it), shared by a day's sessions.
-    deadlines: dict[object, datetime] = {}
-    local_date = j.calendar.local_date
-    made_after = _first_recorded_after(j)
-    for r in needed_records(j):
-        key = r.held if r.significant else local_date(r.held)
-        deadline = deadlines.get(key)
-        if deadline is None:
-            deadline = deadlines[key] = record_deadline(j, r.held, r.significant)
+    judged = _judged(j)
+    session_held, sessions, event_held, _ = _all_needed_records(j.facts)
+    # The records held by the as-of moment: a prefix of the sessions' and one of the events'.
+    held_sessions, held_events = bisect_right(session_held, j.as_of), bisect_right(event_held, j.as_of)
+    first_event = len(sessions)
+    after = bisect_right(judged.made, j.as_of)
+    made_after = judged.made[after] if after < len(judged.made) else None
+    candidates = judged.noted.union(judged.made_by[after:])  # see _judged
+    for position in sorted(candidates):  # in the order needed_records gives them
+        if not (position < held_sessions or first_event <= position < first_event + held_events):
+            continue
+        r, deadline = judged.records[position], judged.deadlines[position]
         # On the file as of the moment: made no later than it, that is before the first record made after it.
         known = r.recorded is not None and (made_after is None or r.recorded < made_after)
         status, text = _STATE_FINDINGS.get(_state(j, r, deadline, on_file=known), (None, ""))

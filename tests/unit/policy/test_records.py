@@ -9,8 +9,10 @@ from hypothesis import strategies as st
 
 from oversight.policy import records
 from oversight.policy.calendar import WorkingCalendar
+from oversight.policy.findings import Judgement
 
 from .builders import LONDON, discuss, keys, run, small_service, team
+from .strategies import moments, services
 
 CAL = WorkingCalendar()
 
@@ -117,6 +119,14 @@ def test_a_record_written_after_the_as_of_moment_is_not_yet_on_the_file():
     assert rec(b.build(), "2026-01-15 09:00")[0].detail.startswith("overdue:")
 
 
+def test_a_record_to_be_made_in_time_by_its_manager_is_due_until_it_is_made():
+    # Made in time by the manager who held it, the record gives nothing once on the file, and is
+    # due before: the moments before it was made are judged as the moments after are not.
+    b = discussed("2026-01-05 10:00", recorded="2026-01-07 16:00", by="D1")
+    assert [(f.rule, f.status) for f in rec(b.build(), "2026-01-07 15:59")] == [("REC-DEADLINE", "due")]
+    assert rec(b.build(), "2026-01-07 16:00") == []
+
+
 # "It is the responsibility of the manager involved to make this recording"
 def test_a_record_by_someone_else_is_a_warning():
     b = discussed("2026-01-05 10:00", recorded="2026-01-06 10:00", by="Y1")
@@ -164,3 +174,22 @@ def test_non_urgent_deadlines_always_end_a_working_day(held, working_days):
         CAL.count_working_days(held.astimezone(LONDON).date() + timedelta(days=1), local.date())
         == working_days
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(services(), moments(date(2025, 10, 1), date(2026, 7, 31)))
+def test_judging_only_the_records_that_can_give_a_finding_finds_what_judging_each_record_finds(builder, as_of):
+    # check() visits only the records late, unwritten, written by another or written after the
+    # moment (records._judged); judged one by one, every record held by then gives the same findings.
+    facts = builder.build()
+    j = Judgement.at(facts, as_of)
+    expected = []
+    for r in records.needed_records(j):
+        deadline = records.record_deadline(j, r.held, r.significant)
+        state = records.record_state(j, r, deadline)
+        if state != "recorded":
+            expected.append(("REC-DEADLINE", "due" if state == "due" else "breach", r.case, deadline))
+        if r.recorded_by and r.recorded_by != r.responsible and (r.recorded is None or r.recorded <= as_of):
+            expected.append(("REC-AUTHOR", "warning", r.case, None))
+    found = [(f.rule, str(f.status), f.case, f.due) for f in records.check(j)]
+    assert found == expected
