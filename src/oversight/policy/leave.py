@@ -40,17 +40,21 @@ def _planned_leave_sheet(j: Judgement, absence: Absence, cases: list[str]) -> It
     facts, cal = j.facts, j.calendar
     starts = cal.start_of(absence.first_day)
     status = Status.BREACH if j.as_of >= starts else Status.DUE
-    who = j.names(absence.staff)
     sheet = facts.leave_sheet_by_absence.get(absence.id)
-    when = f"leave {absence.id} from {fmt_day(absence.first_day)}"
+
+    def named() -> tuple[str, str]:  # who and which leave: only for a finding (most sheets give none)
+        return j.names(absence.staff), f"leave {absence.id} from {fmt_day(absence.first_day)}"
+
     # As everywhere, what is dated after the as-of moment is not yet known.
     if sheet is None or sheet.submitted is None or sheet.submitted > j.as_of:
+        who, when = named()
         yield Finding(
             "COV-LEAVE-SHEET", status, absence.staff, due=starts,
             detail=f"{who} has no leave sheet submitted for {when}: it must name cover for {len(cases)} cases.",
         )
         return
     if sheet.submitted >= starts:
+        who, when = named()
         yield Finding(
             "COV-LEAVE-SHEET", Status.BREACH, absence.staff, due=starts,
             detail=(
@@ -60,6 +64,7 @@ def _planned_leave_sheet(j: Judgement, absence: Absence, cases: list[str]) -> It
         )
     if not _accepted_manager(j, absence.staff, sheet.submitted_to, cal.local_date(sheet.submitted)):
         line_manager = facts.line_manager_on(absence.staff, cal.local_date(sheet.submitted))
+        who, when = named()
         yield Finding(
             "COV-LEAVE-SHEET", Status.BREACH, absence.staff, due=starts,
             detail=(
@@ -67,9 +72,10 @@ def _planned_leave_sheet(j: Judgement, absence: Absence, cases: list[str]) -> It
                 f"not to the line manager {j.names(line_manager)}."
             ),
         )
-    named = {line.case for line in sheet.lines if line.cover is not None}
+    covered = {line.case for line in sheet.lines if line.cover is not None}
     for case_id in cases:
-        if case_id not in named:
+        if case_id not in covered:
+            who, when = named()
             yield Finding(
                 "COV-LEAVE-SHEET", status, absence.staff, case=case_id, due=starts,
                 detail=f"{who}'s leave sheet for {when} names no cover for case {case_id}, open on the first day.",
@@ -87,15 +93,17 @@ def _unplanned_confirmation(j: Judgement, absence: Absence) -> Iterator[Finding]
         if c.confirmed <= j.as_of
         and _accepted_manager(j, absence.staff, c.by, cal.local_date(c.confirmed))
     ]
-    who = j.names(absence.staff)
-    what = f"unplanned absence {absence.id} of {who} from {fmt_day(absence.first_day)}"
+
+    def what() -> str:  # worked out only for a finding
+        return f"unplanned absence {absence.id} of {j.names(absence.staff)} from {fmt_day(absence.first_day)}"
+
     if confirmations:
         first = confirmations[0]
         if first.confirmed > deadline:
             yield Finding(
                 "COV-LEAVE-SHEET", Status.BREACH, absence.staff, due=deadline,
                 detail=(
-                    f"Cover for the {what} was confirmed late, on "
+                    f"Cover for the {what()} was confirmed late, on "
                     f"{fmt_day(cal.local_date(first.confirmed))}, by {j.names(first.by)}."
                 ),
             )
@@ -104,7 +112,7 @@ def _unplanned_confirmation(j: Judgement, absence: Absence) -> Iterator[Finding]
     manager = facts.line_manager_on(absence.staff, absence.first_day)
     yield Finding(
         "COV-LEAVE-SHEET", status, absence.staff, due=deadline,
-        detail=f"The line manager {j.names(manager)} has not confirmed cover for the {what}.",
+        detail=f"The line manager {j.names(manager)} has not confirmed cover for the {what()}.",
     )
 
 
