@@ -288,7 +288,8 @@ def _set_slots_directly(cls: type) -> None:
     `replace` and the refusal of assignment are still the dataclass's. The source is made as
     `dataclasses` makes its own: one line a field."""
     names = [f.name for f in fields(cls)]
-    if any(not f.init or f.default_factory is not MISSING for f in fields(cls)) or hasattr(cls, "__post_init__"):
+    plain = all(f.init and f.default_factory is MISSING for f in fields(cls))
+    if not plain or hasattr(cls, "__post_init__"):
         raise TypeError(f"{cls.__name__}: only plain fields are set directly")
     env = {f"_set_{n}": cls.__dict__[n].__set__ for n in names}
     params = []
@@ -296,7 +297,8 @@ def _set_slots_directly(cls: type) -> None:
         if f.default is not MISSING:
             env[f"_default_{f.name}"] = f.default
         params.append(f.name if f.default is MISSING else f"{f.name}=_default_{f.name}")
-    source = f"def __init__(self, {', '.join(params)}):\n" + "".join(f"    _set_{n}(self, {n})\n" for n in names)
+    source = f"def __init__(self, {', '.join(params)}):\n"
+    source += "".join(f"    _set_{n}(self, {n})\n" for n in names)
     exec(source, env)  # noqa: S102 - our own field names, as dataclasses does
     env["__init__"].__qualname__ = f"{cls.__qualname__}.__init__"
     cls.__init__ = env["__init__"]

@@ -99,9 +99,11 @@ def _judged(j: Judgement) -> _Judged:
             else:
                 deadline = last_deadline
             deadlines.append(deadline)
-            if r.recorded is None or r.recorded > deadline or (r.recorded_by and r.recorded_by != r.responsible):
+            late = r.recorded is None or r.recorded > deadline
+            if late or (r.recorded_by and r.recorded_by != r.responsible):
                 noted.add(position)
-        made_by = sorted((p for p, r in enumerate(records) if r.recorded is not None), key=lambda p: records[p].recorded)
+        made = [p for p, r in enumerate(records) if r.recorded is not None]
+        made_by = sorted(made, key=lambda p: records[p].recorded)
         return _Judged(records, deadlines, [records[p].recorded for p in made_by], made_by, frozenset(noted))
 
     return j.facts.kept("records_judged", None, judge)

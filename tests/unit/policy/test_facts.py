@@ -31,7 +31,8 @@ def test_a_fact_built_quickly_holds_what_the_dataclass_would(cls):
         ([], {f.name: v for f, v in zip(fields(cls), values, strict=True)}),  # by name
     ):
         fact, expected = cls(*args, **kwargs), reference(*args, **kwargs)
-        assert [getattr(fact, f.name) for f in fields(cls)] == [getattr(expected, f.name) for f in fields(reference)]
+        assert [getattr(fact, f.name) for f in fields(cls)] == [getattr(expected, f.name)
+                                                                for f in fields(reference)]
     fact = cls(*values)
     assert fact == cls(*values) and hash(fact) == hash(cls(*values)) and fact != cls(*values[:-1], "other")
     assert pickle.loads(pickle.dumps(fact)) == fact

@@ -178,7 +178,7 @@ def test_non_urgent_deadlines_always_end_a_working_day(held, working_days):
 
 @settings(max_examples=300, deadline=None)
 @given(services(), moments(date(2025, 10, 1), date(2026, 7, 31)))
-def test_judging_only_the_records_that_can_give_a_finding_finds_what_judging_each_record_finds(builder, as_of):
+def test_judging_only_the_records_that_can_give_a_finding_finds_what_judging_each_finds(builder, as_of):
     # check() visits only the records late, unwritten, written by another or written after the
     # moment (records._judged); judged one by one, every record held by then gives the same findings.
     facts = builder.build()

@@ -82,7 +82,8 @@ def test_the_span_ends_when_a_record_reaches_the_file():
     # Held at 10:00, written at 15:00 the same day: as of noon the record is due, from 15:00 it is
     # on the file, so what was found at noon holds until 15:00 and no later.
     b = team().person("Y1", manager="D1").case("C1", manager="Y1", opened="2026-01-05")
-    facts = b.formal("V1", "Y1", "2026-01-14 10:00", discuss("C1", recorded="2026-01-14 15:00", by="D1")).build()
+    b.formal("V1", "Y1", "2026-01-14 10:00", discuss("C1", recorded="2026-01-14 15:00", by="D1"))
+    facts = b.build()
     found, (valid_from, valid_until) = evaluate_with_span(facts, moment("2026-01-14 12:00"))
     assert [f.status for f in found if f.rule == "REC-DEADLINE"] == [Status.DUE]
     assert valid_until == moment("2026-01-14 15:00")
