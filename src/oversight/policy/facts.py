@@ -464,6 +464,11 @@ class ServiceFacts:
         return _group(sorted(self.duty_rota, key=lambda d: d.staff), lambda d: d.day, value=lambda d: d.staff)
 
     @cached_property
+    def sessions_in_order(self) -> tuple[Supervision, ...]:
+        """Every session in the order held (and by id when held together)."""
+        return tuple(sorted(self.supervisions, key=lambda s: (s.held, s.id)))
+
+    @cached_property
     def formal_sessions_by_supervisee(self) -> dict[str, list[Supervision]]:
         grouped: dict[str, list[Supervision]] = defaultdict(list)
         for session in sorted(self.supervisions, key=lambda s: s.held):

@@ -210,7 +210,7 @@ def open_actions(
     cases = set(cases)
     today = as_of.astimezone(ZoneInfo(facts.service.timezone)).date()
     found: dict[str, OpenAction] = {}
-    for session in sorted(facts.supervisions, key=lambda s: (s.held, s.id)):
+    for session in facts.sessions_in_order:
         if session.held > as_of:
             continue
         theirs = supervisee is not None and session.is_formal and supervisee in session.supervisees
@@ -231,7 +231,7 @@ def open_actions(
 
 def _discussions_by_case(facts: ServiceFacts, as_of: datetime) -> dict[str, list[LastDiscussion]]:
     history: dict[str, list[LastDiscussion]] = {}
-    for session in sorted(facts.supervisions, key=lambda s: (s.held, s.id)):
+    for session in facts.sessions_in_order:
         if session.held > as_of:
             continue
         for d in session.discussions:

@@ -114,7 +114,7 @@ def _needed_records_of(facts: ServiceFacts) -> tuple[list, list[NeededRecord], l
         NeededRecord(
             d.case, session, session.held, d.significant, session.supervisor, d.recorded, d.recorded_by
         )
-        for session in sorted(facts.supervisions, key=lambda s: (s.held, s.id))
+        for session in facts.sessions_in_order
         if session.is_formal
         for d in session.discussions
     ]

@@ -429,8 +429,7 @@ def supervision_chain(
 
 # -- SUP-ACTION -----------------------------------------------------------------------------------
 def _actions(j: Judgement) -> Iterator[Finding]:
-    in_order = j.facts.kept("sessions_in_order", None,
-                            lambda: sorted(j.facts.supervisions, key=lambda s: (s.held, s.id)))
+    in_order = j.facts.sessions_in_order
     for session in in_order[: bisect_right(in_order, j.as_of, key=_held)]:  # those held by the as-of moment
         # Without a named owner the action falls to the supervisee (the supervisor of a group session).
         fallback = session.supervisees[0] if len(session.supervisees) == 1 else session.supervisor
